@@ -1,0 +1,5 @@
+"""``python -m broadsheet``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,260 @@
+"""The web application: ``create_app(database_url)`` reads top to bottom.
+
+A request for the REST API (``{home path}/wp-json/…`` or ``?rest_route=…``) goes through the
+response cache, then the REST server. Everything else goes to the reader site (a later part;
+for now a plain 404 page). Anonymous GET answers are cached in memory per process until the
+content version moves or a time-dependent value in them (a relative date, a scheduled post)
+changes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request as HttpRequest
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from . import clock
+from .db import Database, connect
+from .env import Env
+from .rest.api import build_server
+from .rest.request import Request, parse_php_query
+from .rest.server import RequestState, RestServer, Served
+
+MAX_BODY = 10 * 1024 * 1024
+
+
+class Service:
+    """The per-process state: database, site environment, REST server; rebuilt on content change."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._build()
+
+    def _build(self) -> None:
+        self.env = Env.open(self.db)
+        self.server: RestServer = build_server(self.env)
+        parts = urlsplit(self.env.site.home)
+        self.home_path = parts.path.rstrip("/")
+        self.rest_prefix = f"{self.home_path}/{self.env.site.settings['rest_url_prefix']}"
+        self.generation = self.env.cache.version
+
+    def refresh(self) -> bool:
+        """Reload settings and drop caches when the content version moved."""
+        if self.env.cache.refresh():
+            self._build()
+            return True
+        return False
+
+    def rest_route(self, path: str, query: dict[str, Any]) -> str | None:
+        """The REST route a request path addresses, or None when it is not a REST request."""
+        if path == self.rest_prefix or path.startswith(self.rest_prefix + "/"):
+            route = path[len(self.rest_prefix):]
+            return "/" + route.strip("/") if route.strip("/") else "/"
+        if path in (self.home_path, self.home_path + "/", self.home_path + "/index.php") and "rest_route" in query:
+            route = query["rest_route"]
+            if not isinstance(route, str):
+                return ""
+            return "/" + route.strip("/") if route.strip("/") else "/"
+        return None
+
+
+@dataclass
+class CachedAnswer:
+    """A cached HTTP answer and when it stops being valid."""
+
+    served: Served
+    generation: int
+    expires: float | None
+
+
+class ResponseCache:
+    """A bounded LRU of anonymous GET/HEAD answers."""
+
+    def __init__(self, max_entries: int = 20000, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.entries: OrderedDict[tuple[str, str, str], CachedAnswer] = OrderedDict()
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.bytes = 0
+
+    def get(self, key: tuple[str, str, str], generation: int) -> Served | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry.generation != generation or (entry.expires is not None and clock.now() >= entry.expires):
+            self._drop(key)
+            return None
+        self.entries.move_to_end(key)
+        return entry.served
+
+    def put(self, key: tuple[str, str, str], served: Served, generation: int) -> None:
+        if key in self.entries:
+            self._drop(key)
+        self.entries[key] = CachedAnswer(served, generation, served.expires)
+        self.bytes += len(served.body)
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            oldest = next(iter(self.entries))
+            self._drop(oldest)
+
+    def _drop(self, key: tuple[str, str, str]) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= len(entry.served.body)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.bytes = 0
+
+
+def _header_list(served: Served) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in served.headers]
+
+
+class BroadsheetApp:
+    """The ASGI application."""
+
+    def __init__(self, service: Service, *, cache: bool = True) -> None:
+        self.service = service
+        self.cache = ResponseCache() if cache else None
+        self.fallback = Starlette(routes=[Route("/{path:path}", _not_found)])
+        self._encoded: dict[tuple[str, str, str], list[tuple[bytes, bytes]]] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self.fallback(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        if self.service.refresh() and self.cache is not None:
+            self.cache.clear()
+            self._encoded.clear()
+        method = scope["method"]
+        path = scope.get("path", "/")
+        raw_query = scope.get("query_string", b"").decode("latin-1")
+        cacheable = self.cache is not None and method in ("GET", "HEAD") and _anonymous(scope)
+        key = (method, path, raw_query)
+        if cacheable:
+            assert self.cache is not None
+            hit = self.cache.get(key, self.service.generation)
+            if hit is not None:
+                headers = self._encoded.get(key)
+                if headers is None:
+                    headers = self._encoded[key] = _header_list(hit)
+                await _send(send, hit.status, headers, hit.body)
+                return
+        query = parse_php_query(raw_query)
+        route = self.service.rest_route(path, query)
+        if route is None:
+            await self.fallback(scope, receive, send)
+            return
+        body = await _read_body(receive) if method not in ("GET", "HEAD") else b""
+        served = self.handle(scope, method, route, query, body)
+        if cacheable and served.status < 500:
+            assert self.cache is not None
+            self.cache.put(key, served, self.service.generation)
+            self._encoded.pop(key, None)
+        await _send(send, served.status, _header_list(served), served.body)
+
+    def handle(self, scope: dict[str, Any], method: str, route: str, query: dict[str, Any], body: bytes) -> Served:
+        """Serve one REST request (never raises: failures become WordPress-style errors)."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        lowered = {k.lower(): v for k, v in headers.items()}
+        override = None
+        if "_method" in query and isinstance(query["_method"], str):
+            override = query["_method"].upper()
+        elif "x-http-method-override" in lowered:
+            override = lowered["x-http-method-override"].upper()
+        json_body, json_error, form = _parse_body(lowered.get("content-type", ""), body, method)
+        request = Request(override or method, route, query=query, body=form, json_body=json_body,
+                          json_error=json_error, headers=headers)
+        if route == "":
+            from .rest.errors import RestError
+
+            error = RestError("rest_path_invalid_type", "The REST route parameter must be a string.", status=400)
+            from . import phpjson
+
+            return Served(400, [("Content-Type", "application/json; charset=UTF-8")], phpjson.dumps_bytes(error.to_dict()))
+        origin = lowered.get("origin")
+        try:
+            return self.service.server.serve(request, state=RequestState(), origin=origin,
+                                             method_override=bool(override and "x-http-method-override" in lowered))
+        except Exception:  # a bug must not become a broken connection; report like WordPress
+            import logging
+
+            logging.getLogger("broadsheet").exception("error serving %s %s", method, route)
+            from . import phpjson
+
+            body_out = phpjson.dumps_bytes({"code": "rest_internal_error",
+                                            "message": "The server could not complete the request.",
+                                            "data": {"status": 500}})
+            return Served(500, [("Content-Type", "application/json; charset=UTF-8")], body_out)
+
+
+def _anonymous(scope: dict[str, Any]) -> bool:
+    for name, _ in scope.get("headers", []):
+        if name in (b"authorization", b"cookie", b"origin", b"x-http-method-override"):
+            return False
+    return True
+
+
+def _parse_body(content_type: str, body: bytes, method: str) -> tuple[Any, str | None, dict[str, Any]]:
+    if not body or method in ("GET", "HEAD"):
+        return None, None, {}
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
+        try:
+            return json.loads(body), None, {}
+        except (ValueError, UnicodeDecodeError) as exc:
+            return None, str(exc).split(":", 1)[0] or "Syntax error", {}
+    if media in ("", "application/x-www-form-urlencoded"):
+        try:
+            return None, None, parse_php_query(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None, None, {}
+    return None, None, {}
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def _send(send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _not_found(request: HttpRequest) -> HTMLResponse:
+    return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+
+
+def create_app(database_url: str, *, cache: bool = True) -> BroadsheetApp:
+    """The ASGI application serving the site stored at ``database_url``."""
+    return BroadsheetApp(Service(connect(database_url)), cache=cache)
+
+
+def unquote_path(path: str) -> str:
+    """Percent-decoded request path."""
+    return unquote(path)
+
+
+def now_ms() -> float:
+    """Monotonic milliseconds (for logs)."""
+    return time.monotonic() * 1000

@@ -1,0 +1,124 @@
+"""The ``broadsheet`` command: each subcommand parses its options and calls one function."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from .db import DEFAULT_URL, DatabaseError, connect
+
+DATABASE_ENV = "BROADSHEET_DATABASE_URL"
+
+
+def _database_option(func: Any) -> Any:
+    return click.option(
+        "--database", "database", envvar=DATABASE_ENV, default=DEFAULT_URL, show_default=True,
+        help=f"Database URL: sqlite:///path.db or postgresql://… (env {DATABASE_ENV}).",
+    )(func)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"broadsheet: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="broadsheet")
+def main() -> None:
+    """Broadsheet: a news archive server that speaks the WordPress REST API."""
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--site-settings", "settings_file", type=click.Path(dir_okay=False),
+              help="JSON object of WordPress option names and values (overrides what the sources say).")
+@click.option("--auth", help="USER:APPLICATION_PASSWORD for crawling a live site with edit access.")
+@_database_option
+def import_command(sources: tuple[str, ...], settings_file: str | None, auth: str | None, database: str) -> None:
+    """Import REST JSON files, dump folders, live sites (http/https URLs) or WXR exports."""
+    from .importer import ImportError_, load_settings_file, run_import
+
+    try:
+        settings = load_settings_file(settings_file) if settings_file else None
+        db = connect(database)
+        progress = _progress() if sys.stderr.isatty() else None
+        report = run_import(db, list(sources), site_settings=settings, auth=auth, progress=progress)
+    except (ImportError_, DatabaseError) as exc:
+        _fail(str(exc))
+        return
+    if progress is not None:
+        click.echo("", err=True)
+    click.echo(report.summary())
+
+
+def _progress() -> Any:
+    def show(message: str) -> None:
+        click.echo(f"\r\033[K{message}", nl=False, err=True)
+
+    return show
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--no-cache", is_flag=True, help="Disable the in-memory response cache.")
+@_database_option
+def serve_command(host: str, port: int, workers: int, no_cache: bool, database: str) -> None:
+    """Serve the site (REST API at its own URL's path)."""
+    try:
+        connect(database).close()
+    except DatabaseError as exc:
+        _fail(str(exc))
+        return
+    os.environ[DATABASE_ENV] = database
+    if no_cache:
+        os.environ["BROADSHEET_NO_CACHE"] = "1"
+    from granian import Granian
+
+    server = Granian("broadsheet.asgi:app", address=host, port=port, interface="asgi", workers=workers,
+                     log_access=False)
+    click.echo(f"Serving {database} on http://{host}:{port}/", err=True)
+    server.serve()
+
+
+@main.command("render")
+@click.option("--title", is_flag=True, help="Render a title instead of content.")
+@click.option("--excerpt", is_flag=True, help="Render the generated excerpt of the content.")
+@click.option("--home", default="http://localhost", show_default=True, help="Site URL for links.")
+@click.option("--wp-version", default="6.8", show_default=True)
+def render_command(title: bool, excerpt: bool, home: str, wp_version: str) -> None:
+    """Render raw post content from stdin the way WordPress does."""
+    from .render.context import RenderOptions, StaticContext
+    from .render.pipeline import default_renderer
+
+    raw = sys.stdin.read()
+    renderer = default_renderer()
+    ctx = StaticContext(RenderOptions(home=home.rstrip("/"), wp_version=wp_version))
+    if title:
+        out = renderer.render_title(raw, wp_version=wp_version)
+    elif excerpt:
+        out = renderer.render_excerpt("", raw, ctx)
+    else:
+        out = renderer.render_content(raw, ctx)
+    click.echo(out, nl=False)
+
+
+@main.command("migrate")
+@_database_option
+def migrate_command(database: str) -> None:
+    """Create or upgrade the database schema."""
+    try:
+        db = connect(database, migrate=False)
+        applied = db.migrate()
+    except DatabaseError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"schema at version {db.schema_version()}" + (f" (applied {applied})" if applied else ""))
+
+
+if __name__ == "__main__":
+    main()

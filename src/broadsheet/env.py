@@ -1,0 +1,100 @@
+"""Everything a request needs that is not the request: site, store, caches, extensions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from . import extensions as ext
+from .db import Database
+from .permalinks import Permalinks
+from .site import Site
+from .store import options
+from .store.cache import ContentCache
+
+
+@dataclass
+class Env:
+    """The world a request is served from (one per process, rebuilt when settings change)."""
+
+    db: Database
+    site: Site
+    cache: ContentCache
+    extensions: list[ext.Extension] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, db: Database) -> Env:
+        """Build from the stored settings."""
+        settings = options.load(db)
+        extensions = ext.load_all(settings["extensions"])
+        site = Site(settings, [e.name for e in extensions])
+        return cls(db, site, ContentCache(db), extensions)
+
+    @cached_property
+    def links(self) -> Permalinks:
+        """Permalink builder."""
+        return Permalinks(self.site, self.cache)
+
+    def extension(self, name: str) -> ext.Extension | None:
+        """An enabled extension by name."""
+        for extension in self.extensions:
+            if extension.name == name:
+                return extension
+        return None
+
+    @cached_property
+    def rest_field_order(self) -> dict[str, list[str]]:
+        """Additional REST field names per post type, in output order.
+
+        A site imported from a live WordPress records the order its REST objects showed
+        (setting ``rest_fields``); otherwise the enabled extensions' registration order is used.
+        """
+        recorded = self.site.settings.get("rest_fields") if hasattr(self.site.settings, "get") else None
+        out: dict[str, list[str]] = {}
+        for post_type in self.site.post_types:
+            from_ext = [f.name for f in ext.fields_for(self.extensions, post_type)]
+            if isinstance(recorded, dict) and post_type in recorded:
+                out[post_type] = list(recorded[post_type])
+            else:
+                out[post_type] = from_ext
+        return out
+
+    def field_getter(self, post_type: str, name: str) -> Any:
+        """The extension field that computes ``name`` for this type, or None (kept verbatim)."""
+        for field_def in ext.fields_for(self.extensions, post_type):
+            if field_def.name == name:
+                return field_def
+        return None
+
+    @cached_property
+    def registered_meta(self) -> dict[str, list[ext.MetaKey]]:
+        """Registered REST meta keys per post type, in output order."""
+        configured = self.site.settings["registered_meta"]
+        out: dict[str, list[ext.MetaKey]] = {}
+        for post_type in self.site.post_types:
+            if isinstance(configured, dict):
+                entries = configured.get(post_type, [])
+                out[post_type] = [
+                    ext.MetaKey(e["key"], e.get("type", "string"), e.get("default", ""), (post_type,))
+                    for e in entries
+                ]
+                continue
+            keys = [m for e in self.extensions for m in e.meta_keys if post_type in m.object_types]
+            if self.site.compat.footnotes_meta and post_type in ("post", "page"):
+                keys.append(ext.MetaKey("footnotes", "string", "", ("post", "page")))
+            out[post_type] = keys
+        return out
+
+    def refresh(self) -> bool:
+        """Drop caches if content changed elsewhere; True when it did."""
+        return self.cache.refresh()
+
+
+def describe(env: Env) -> dict[str, Any]:
+    """A summary for logs and the CLI."""
+    return {
+        "home": env.site.home,
+        "wp_version": env.site.settings["wp_version"],
+        "extensions": [e.name for e in env.extensions],
+    }

@@ -1,0 +1,232 @@
+"""Importing content: REST JSON (files, dump folders, live sites) and WordPress exports (WXR).
+
+``run_import`` reads every source completely first, then writes everything in one transaction:
+an import lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .. import extensions as ext
+from ..db import Database
+from ..store import options, writer
+from ..store.models import Post, Term, User
+from . import infer
+from .sources import Bundle, Crawler, load_path
+from .wpjson import ImportError_, item_id, to_comment, to_post, to_term, to_user
+
+__all__ = ["ImportError_", "ImportReport", "run_import", "load_settings_file"]
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote."""
+
+    posts: int = 0
+    skipped_posts: int = 0
+    terms: int = 0
+    users: int = 0
+    comments: int = 0
+    stubs: int = 0
+    sources: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        return (f"imported {self.posts} posts ({self.skipped_posts} unchanged), {self.terms} terms, "
+                f"{self.users} users, {self.comments} comments"
+                + (f", {self.stubs} placeholders" if self.stubs else "")
+                + f" from {', '.join(self.sources)}")
+
+
+def load_settings_file(path: str) -> dict[str, Any]:
+    """A site settings JSON file (WordPress option names → values)."""
+    import json
+
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except OSError as exc:
+        raise ImportError_(f"{path}: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportError_(f"{path}: malformed JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ImportError_(f"{path}: expected a JSON object of settings")
+    return {k: v for k, v in data.items() if k not in ("source", "not_in_wxr")} | (
+        {"_not_in_wxr": data["not_in_wxr"]} if isinstance(data.get("not_in_wxr"), dict) else {})
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def load_bundle(source: str, *, auth: str | None = None, client: httpx.Client | None = None,
+                progress: Callable[[str], None] | None = None) -> Bundle:
+    """Read one REST source completely."""
+    if _is_url(source):
+        return Crawler(source, auth=auth, client=client, progress=progress).crawl()
+    return load_path(source)
+
+
+def decide_settings(current: dict[str, Any], bundles: Sequence[Bundle], given: dict[str, Any]) -> dict[str, Any]:
+    """Stored settings, then what the sources reveal, then the settings file."""
+    inferred: dict[str, Any] = {}
+    detected: dict[str, Any] = {}
+    for bundle in bundles:
+        found = infer.infer(bundle)
+        detected.update(found.pop("extensions_detected", {}))
+        inferred.update(found)
+    merged = {**current, **inferred, **{k: v for k, v in given.items() if not k.startswith("_")}}
+    if "extensions" not in given and "extensions" not in current:
+        if detected:
+            merged["extensions"] = {name: ext.DEFAULT_PROFILE.get(name, {}) for name in ext.KNOWN if name in detected}
+        elif bundles:
+            merged["extensions"] = {}
+    return merged
+
+
+def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str, Any] | None = None,
+               auth: str | None = None, client: httpx.Client | None = None,
+               progress: Callable[[str], None] | None = None) -> ImportReport:
+    """Import REST JSON sources (and WXR files) into the database, all or nothing."""
+    from . import wxr
+
+    given = dict(site_settings or {})
+    rest_sources = [s for s in sources if not wxr.is_wxr(s)]
+    wxr_sources = [s for s in sources if wxr.is_wxr(s)]
+    bundles = [load_bundle(s, auth=auth, client=client, progress=progress) for s in rest_sources]
+    report = ImportReport(sources=list(sources))
+    with db.transaction():
+        current = options.load(db).stored()
+        settings = decide_settings(current, bundles, given)
+        if wxr_sources:
+            settings = wxr.settings_for(settings, given)
+        options.save(db, settings)
+        for bundle in bundles:
+            write_bundle(db, bundle, settings, report)
+        for source in wxr_sources:
+            wxr.import_file(db, source, settings, given, report, progress=progress)
+        writer.recount_comments(db)
+        options.bump_content_version(db)
+    return report
+
+
+def computed_fields(settings: dict[str, Any]) -> set[str]:
+    """Names of REST fields the site's extensions compute (not stored verbatim)."""
+    loaded = ext.load_all(settings.get("extensions"))
+    keep = {"acf", "blocksy_meta"}  # kept as the source showed them when no raw meta exists
+    return {f.name for e in loaded for f in e.fields} - keep
+
+
+def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report: ImportReport) -> None:
+    """Write one source's objects."""
+    uploads = (settings.get("uploads") or {}).get("baseurl")
+    bases = {t.get("rest_base") or t.get("name") for t in settings.get("taxonomies") or []}
+    bases |= {"categories", "tags"}
+    computed = computed_fields(settings)
+    for item in bundle.users:
+        writer.upsert_user(db, to_user(item))
+        report.users += 1
+    for item in bundle.terms:
+        writer.upsert_term(db, to_term(item))
+        report.terms += 1
+    for item in bundle.posts:
+        post, meta, term_ids = to_post(item, uploads_baseurl=uploads, computed=computed,
+                                       taxonomy_bases=frozenset(b for b in bases if b))
+        if writer.upsert_post(db, post):
+            writer.set_post_meta(db, post.id, meta)
+            writer.set_post_terms(db, post.id, term_ids)
+            report.posts += 1
+        else:
+            report.skipped_posts += 1
+    for item in bundle.comments:
+        writer.upsert_comment(db, to_comment(item))
+        report.comments += 1
+    report.stubs += write_stubs(db, bundle, settings)
+
+
+def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
+    """Placeholders for objects a post refers to but the source did not include.
+
+    A lone post (the seed file) names its author, terms and featured image by id; what the post
+    itself shows about them (author_meta, class_list, tax_additional, featured_img) is enough
+    to store a placeholder, so the post keeps the ids it refers to. A later import of the real
+    objects replaces the placeholders.
+    """
+    made = 0
+    taxonomies = {t.get("rest_base") or t["name"]: t["name"] for t in settings.get("taxonomies") or []}
+    taxonomies.setdefault("categories", "category")
+    taxonomies.setdefault("tags", "post_tag")
+    for item in bundle.posts:
+        made += _stub_author(db, item)
+        made += _stub_terms(db, item, taxonomies)
+        made += _stub_media(db, item, settings)
+    return made
+
+
+def _exists(db: Database, table: str, row_id: int) -> bool:
+    return db.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)) is not None
+
+
+def _stub_author(db: Database, item: dict[str, Any]) -> int:
+    author = item.get("author")
+    meta = item.get("author_meta")
+    if not isinstance(author, int) or author <= 0 or _exists(db, "users", author):
+        return 0
+    name, nicename = "", str(author)
+    if isinstance(meta, dict):
+        name = str(meta.get("display_name") or "")
+        link = str(meta.get("author_link") or "").rstrip("/")
+        nicename = link.rsplit("/", 1)[-1] or nicename
+    writer.upsert_user(db, User(author, nicename, login=nicename, display_name=name))
+    return 1
+
+
+def _stub_terms(db: Database, item: dict[str, Any], taxonomies: dict[str, str]) -> int:
+    import re
+
+    classes = [c for c in item.get("class_list") or [] if isinstance(c, str)] if isinstance(
+        item.get("class_list"), list) else []
+    tax_html = item.get("tax_additional") if isinstance(item.get("tax_additional"), dict) else {}
+    made = 0
+    for base, taxonomy in taxonomies.items():
+        ids = [i for i in item.get(base) or [] if isinstance(i, int)]
+        if not ids:
+            continue
+        prefix = "tag-" if taxonomy == "post_tag" else f"{taxonomy}-"
+        slugs = [c[len(prefix):] for c in classes if c.startswith(prefix)]
+        key = {"category": "categories", "post_tag": "tags"}.get(taxonomy)
+        names = []
+        if key and isinstance(tax_html.get(key), dict):
+            names = [re.sub(r"<[^>]+>", "", s) for s in tax_html[key].get("unlinked", [])]
+        for position, term_id in enumerate(ids):
+            if _exists(db, "terms", term_id):
+                continue
+            slug = slugs[position] if position < len(slugs) else str(term_id)
+            name = names[position] if position < len(names) else slug.replace("-", " ").title()
+            writer.upsert_term(db, Term(term_id, taxonomy, name, slug))
+            made += 1
+    return made
+
+
+def _stub_media(db: Database, item: dict[str, Any], settings: dict[str, Any]) -> int:
+    media_id = item.get("featured_media")
+    url = item.get("featured_img")
+    if not isinstance(media_id, int) or media_id <= 0 or _exists(db, "posts", media_id) or not isinstance(url, str):
+        return 0
+    uploads = ((settings.get("uploads") or {}).get("baseurl") or "").rstrip("/")
+    relative = url[len(uploads) + 1:] if uploads and url.startswith(uploads + "/") else url
+    slug = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    extension = url.rsplit(".", 1)[-1].lower()
+    mime = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+            "webp": "image/webp"}.get(extension, "application/octet-stream")
+    zero = "0000-00-00 00:00:00"
+    post = Post(media_id, "attachment", "inherit", zero, zero, zero, zero, parent=item_id(item), slug=slug,
+                guid=url, mime_type=mime, title_rendered=slug)
+    writer.upsert_post(db, post)
+    writer.set_post_meta(db, media_id, {"_wp_attached_file": [relative]})
+    return 1

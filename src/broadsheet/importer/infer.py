@@ -1,0 +1,277 @@
+"""Site settings read from a REST source: what the index, settings and objects reveal.
+
+A settings file given with ``--site-settings`` wins over everything here; what neither says
+falls back to WordPress's defaults (broadsheet.settings).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from .sources import Bundle
+
+CORE_TAXONOMY_LABELS = {"category": ("Categories", "Category"), "post_tag": ("Tags", "Tag")}
+_META_TYPES = ((bool, "boolean", False), (int, "integer", 0), (float, "number", 0.0), (str, "string", ""),
+               (list, "array", []), (dict, "object", {}))
+
+
+def _first(items: list[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
+    for item in items:
+        if all(item.get(k) == v for k, v in match.items()):
+            return item
+    return None
+
+
+def _self_href(item: dict[str, Any]) -> str | None:
+    links = item.get("_links")
+    if isinstance(links, dict):
+        selfs = links.get("self")
+        if isinstance(selfs, list) and selfs and isinstance(selfs[0], dict):
+            href = selfs[0].get("href")
+            return href if isinstance(href, str) else None
+    return None
+
+
+def home_and_prefix(bundle: Bundle) -> tuple[str | None, str | None]:
+    """Home URL and REST prefix, from the index or any object's self link."""
+    index = bundle.documents.get("index")
+    home = index.get("home") if isinstance(index, dict) else None
+    prefix = None
+    for item in [*bundle.posts, *bundle.terms, *bundle.users]:
+        href = _self_href(item)
+        if href and "/wp/v2/" in href:
+            root = href.split("/wp/v2/", 1)[0]
+            base, _, prefix = root.rpartition("/")
+            home = home or base
+            break
+    return (home.rstrip("/") if isinstance(home, str) else None), prefix
+
+
+def _path(url: str, home: str) -> str | None:
+    if not isinstance(url, str) or not url.startswith(home):
+        return None
+    return url[len(home):].split("?", 1)[0] or "/"
+
+
+def _struct_from_link(link: str, home: str, slug: str, tag: str, date: str | None = None) -> str | None:
+    path = _path(link, home)
+    if path is None or not slug or f"/{slug}" not in path:
+        return None
+    struct = path.replace(f"/{slug}/", f"/%{tag}%/", 1) if f"/{slug}/" in path else path.replace(f"/{slug}", f"/%{tag}%", 1)
+    if date:
+        y, m, d = date[:4], date[5:7], date[8:10]
+        struct = struct.replace(f"/{y}/{m}/{d}/", "/%year%/%monthnum%/%day%/").replace(f"/{y}/{m}/", "/%year%/%monthnum%/")
+    return struct
+
+
+def infer(bundle: Bundle) -> dict[str, Any]:
+    """Settings a REST source reveals."""
+    out: dict[str, Any] = {}
+    index = bundle.documents.get("index")
+    if isinstance(index, dict):
+        for key in ("name", "description", "url", "home", "timezone_string"):
+            if isinstance(index.get(key), str):
+                out[key] = index[key]
+        if not index.get("timezone_string") and "gmt_offset" in index:
+            out["gmt_offset"] = index["gmt_offset"]
+        for key in ("page_on_front", "page_for_posts", "show_on_front", "site_logo", "site_icon"):
+            if key in index and index[key] is not None:
+                out[key] = index[key]
+    _from_settings(bundle.documents.get("settings"), out)
+    home, prefix = home_and_prefix(bundle)
+    if home:
+        out.setdefault("home", home)
+        out.setdefault("url", home)
+    if prefix:
+        out["rest_url_prefix"] = prefix
+    home = out.get("home")
+    if home:
+        _permalinks(bundle, home, out)
+    _taxonomies(bundle, out)
+    _uploads(bundle, out)
+    sticky = [p["id"] for p in bundle.posts if p.get("type") == "post" and p.get("sticky") is True]
+    if sticky:
+        out["sticky_posts"] = sticky
+    _shapes(bundle, out)
+    return out
+
+
+def _from_settings(settings: Any, out: dict[str, Any]) -> None:
+    if not isinstance(settings, dict):
+        return
+    mapping = {"title": "name", "description": "description", "url": "url", "email": "email",
+               "timezone": "timezone_string", "date_format": "date_format", "time_format": "time_format",
+               "start_of_week": "start_of_week", "language": "locale", "default_category": "default_category",
+               "default_post_format": "default_post_format", "posts_per_page": "posts_per_page",
+               "show_on_front": "show_on_front", "page_on_front": "page_on_front",
+               "page_for_posts": "page_for_posts", "default_ping_status": "default_ping_status",
+               "default_comment_status": "default_comment_status", "site_icon": "site_icon",
+               "site_logo": "site_logo"}
+    for key, name in mapping.items():
+        if key in settings and settings[key] is not None:
+            out[name] = settings[key]
+    if "use_smilies" in settings:
+        out["use_smilies"] = 1 if settings["use_smilies"] else 0
+    tz = out.get("timezone_string")
+    if isinstance(tz, str) and re.fullmatch(r"UTC[+-]\d+(\.\d+)?", tz):
+        out["gmt_offset"] = tz[3:]
+        out["timezone_string"] = ""
+
+
+def _permalinks(bundle: Bundle, home: str, out: dict[str, Any]) -> None:
+    permastructs: dict[str, str] = {}
+    post = _first(bundle.posts, type="post", status="publish")
+    if post:
+        template = post.get("permalink_template")
+        if isinstance(template, str) and template.startswith(home):
+            structure = template[len(home):]
+        else:
+            structure = _struct_from_link(post.get("link", ""), home, post.get("slug", ""), "postname",
+                                          post.get("date"))
+        if structure:
+            out["permalink_structure"] = structure
+            permastructs["post"] = structure.rstrip("/")
+    page = next((p for p in bundle.posts if p.get("type") == "page" and p.get("status") == "publish"
+                 and not p.get("parent")), None)
+    if page:
+        struct = _struct_from_link(page.get("link", ""), home, page.get("slug", ""), "pagename")
+        if struct:
+            permastructs["page"] = struct.rstrip("/")
+    user = next((u for u in bundle.users if u.get("link")), None)
+    if user:
+        struct = _struct_from_link(user["link"], home, user.get("slug", ""), "author")
+        if struct:
+            permastructs["author"] = struct.rstrip("/")
+    for post_item in bundle.posts:
+        author_meta = post_item.get("author_meta")
+        if "author" not in permastructs and isinstance(author_meta, dict) and author_meta.get("author_link"):
+            path = _path(author_meta["author_link"], home)
+            if path:
+                permastructs["author"] = re.sub(r"/[^/]+/?$", "/%author%", path)
+    seen: set[str] = set()
+    for term in bundle.terms:
+        tax = term.get("taxonomy")
+        if not tax or tax in seen or term.get("parent"):
+            continue
+        struct = _struct_from_link(term.get("link", ""), home, term.get("slug", ""), tax)
+        if struct:
+            permastructs[f"taxonomy:{tax}"] = struct.rstrip("/")
+            seen.add(tax)
+    if permastructs:
+        out["permastructs"] = permastructs
+
+
+def _taxonomies(bundle: Bundle, out: dict[str, Any]) -> None:
+    doc = bundle.documents.get("taxonomies")
+    entries: list[dict[str, Any]] = []
+    if isinstance(doc, dict):
+        for name, info in doc.items():
+            if not isinstance(info, dict):
+                continue
+            labels = info.get("labels") if isinstance(info.get("labels"), dict) else {}
+            entries.append({
+                "name": name, "rest_base": info.get("rest_base") or name,
+                "hierarchical": bool(info.get("hierarchical")), "object_type": list(info.get("types") or []),
+                "label": info.get("name") or name,
+                "singular": labels.get("singular_name") or CORE_TAXONOMY_LABELS.get(name, (name, name))[1],
+                "description": info.get("description") or "",
+                "rest_namespace": info.get("rest_namespace") or "wp/v2",
+            })
+    else:
+        entries = _taxonomies_from_links(bundle)
+    if entries:
+        out["taxonomies"] = entries
+        order = [e["name"] for e in entries if "post" in e["object_type"]]
+        if "post_tag" in order:
+            order.insert(order.index("post_tag") + 1, "post_format")
+        out["post_taxonomies_order"] = order
+
+
+def _taxonomies_from_links(bundle: Bundle) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    hierarchical = {t.get("taxonomy") for t in bundle.terms if "parent" in t}
+    for post in bundle.posts:
+        links = post.get("_links")
+        if not isinstance(links, dict):
+            continue
+        for link in links.get("wp:term") or []:
+            name = link.get("taxonomy")
+            href = link.get("href", "")
+            match = re.search(r"/wp/v2/([^/?]+)\?post=", href)
+            if not name or not match or name in found:
+                continue
+            label, singular = CORE_TAXONOMY_LABELS.get(name, (name, name))
+            found[name] = {"name": name, "rest_base": match.group(1), "object_type": [post.get("type", "post")],
+                           "hierarchical": name == "category" or name in hierarchical,
+                           "label": label, "singular": singular}
+    return list(found.values())
+
+
+def _uploads(bundle: Bundle, out: dict[str, Any]) -> None:
+    for item in bundle.posts:
+        details = item.get("media_details")
+        source = item.get("source_url")
+        if isinstance(details, dict) and isinstance(details.get("file"), str) and isinstance(source, str):
+            if source.endswith("/" + details["file"]):
+                out["uploads"] = {"baseurl": source[: -len(details["file"]) - 1]}
+                return
+
+
+def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:
+    """Additional REST field order and registered meta per post type; the WordPress version."""
+    from .wpjson import CORE_POST_KEYS
+
+    taxonomy_bases = {t["rest_base"] for t in out.get("taxonomies", [])}
+    fields: dict[str, list[str]] = {}
+    meta: dict[str, list[dict[str, Any]]] = {}
+    has_class_list = has_hints = False
+    for item in bundle.posts:
+        type_name = item.get("type")
+        if not isinstance(type_name, str):
+            continue
+        extra = [k for k in item if k not in CORE_POST_KEYS and k not in taxonomy_bases]
+        known = fields.setdefault(type_name, [])
+        for name in extra:
+            if name not in known:
+                known.append(name)
+        if isinstance(item.get("meta"), dict):
+            keys = meta.setdefault(type_name, [])
+            for key, value in item["meta"].items():
+                if any(k["key"] == key for k in keys):
+                    continue
+                for py_type, name, empty in _META_TYPES:
+                    if isinstance(value, py_type):
+                        keys.append({"key": key, "type": name, "default": empty})
+                        break
+        has_class_list = has_class_list or "class_list" in item
+        href_hints = (item.get("_links") or {}).get("self") or [{}]
+        has_hints = has_hints or "targetHints" in (href_hints[0] if isinstance(href_hints[0], dict) else {})
+    if fields:
+        out["rest_fields"] = fields
+    if meta:
+        out["registered_meta"] = meta
+    if has_hints:
+        out["wp_version"] = "6.7"
+    elif has_class_list:
+        out["wp_version"] = "6.6"
+    detected = {}
+    every = {name for names in fields.values() for name in names}
+    if "blocksy_meta" in every:
+        detected["blocksy"] = {}
+    if "acf" in every:
+        detected["acf"] = {}
+    if every & {"tax_additional", "author_meta", "relative_dates"}:
+        detected["publishpress_blocks"] = {}
+    if any("wp:visual-link-preview/" in str((p.get("content") or {}).get("raw", "")) or
+           "vlp-link-container" in str((p.get("content") or {}).get("rendered", "")) for p in bundle.posts):
+        detected["visual_link_preview"] = {}
+    if detected:
+        out["extensions_detected"] = detected
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(origin, path) of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}", parts.path

@@ -1,0 +1,222 @@
+"""Where REST JSON comes from: a file, a dump folder, or a live site crawled over HTTP.
+
+Every source is read completely and checked before anything is written, so a truncated file,
+a malformed document or a site that stops answering halfway leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from .wpjson import ImportError_, kind_of
+
+DOCUMENTS = ("index", "settings", "types", "taxonomies", "statuses")
+MAX_PAGES = 100000
+
+
+@dataclass
+class Bundle:
+    """Everything one source provided."""
+
+    name: str
+    documents: dict[str, Any] = field(default_factory=dict)
+    posts: list[dict[str, Any]] = field(default_factory=list)  # every post type, revisions included
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    authenticated: bool = False
+
+    def add(self, item: Any, origin: str) -> None:
+        """File an object under its kind."""
+        if not isinstance(item, dict):
+            raise ImportError_(f"{origin}: expected JSON objects, found {type(item).__name__}")
+        kind = kind_of(item)
+        {"post": self.posts, "term": self.terms, "user": self.users, "comment": self.comments}[kind].append(item)
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ImportError_(f"{path}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+
+
+def from_file(path: Path) -> Bundle:
+    """One JSON file holding a REST object or an array of them."""
+    bundle = Bundle(str(path))
+    data = _load_json(path)
+    items = data if isinstance(data, list) else [data]
+    for item in items:
+        bundle.add(item, str(path))
+    return bundle
+
+
+def from_folder(path: Path) -> Bundle:
+    """A dump folder (see docs/importing.md): documents plus one array file per collection."""
+    bundle = Bundle(str(path), authenticated=True)
+    files = sorted(p for p in path.glob("*.json") if p.is_file())
+    if not files:
+        raise ImportError_(f"{path}: no .json files in this folder")
+    for file in files:
+        name = file.stem
+        data = _load_json(file)
+        if name in DOCUMENTS:
+            bundle.documents[name] = data
+            continue
+        if not isinstance(data, list):
+            raise ImportError_(f"{file}: expected a JSON array of objects")
+        for item in data:
+            bundle.add(item, str(file))
+    return bundle
+
+
+def load_path(source: str) -> Bundle:
+    """A file or folder source."""
+    path = Path(source)
+    if path.is_dir():
+        return from_folder(path)
+    if path.is_file():
+        return from_file(path)
+    raise ImportError_(f"{source}: no such file or folder")
+
+
+# ---------------------------------------------------------------------------------------------
+# Live sites
+
+
+class Crawler:
+    """Reads a WordPress site's REST API page by page (anonymous, or with an application password)."""
+
+    def __init__(self, base: str, *, auth: str | None = None, client: httpx.Client | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.base = base.rstrip("/")
+        self.client = client or httpx.Client(timeout=30.0, follow_redirects=False)
+        self.headers = {"Accept": "application/json", "User-Agent": "Broadsheet importer"}
+        if auth:
+            self.headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+        self.authenticated = bool(auth)
+        self.progress = progress or (lambda message: None)
+        self.root = f"{self.base}/wp-json"
+
+    def get(self, route: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        """GET a route; any transport failure or non-2xx answer is an import error."""
+        url = f"{self.root}{route}"
+        if params:
+            url += "?" + urlencode(params)
+        try:
+            response = self.client.get(url, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise ImportError_(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+        if response.status_code >= 300:
+            detail = ""
+            try:
+                detail = f" ({response.json().get('code')})"
+            except (ValueError, AttributeError):
+                pass
+            raise ImportError_(f"{url}: HTTP {response.status_code}{detail}")
+        return response
+
+    def json(self, route: str, params: dict[str, Any] | None = None) -> Any:
+        """GET a route and parse its JSON body."""
+        response = self.get(route, params)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ImportError_(f"{self.root}{route}: the answer is not JSON") from exc
+
+    def collection(self, route: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every item of a paginated collection (totals checked between pages)."""
+        items: list[dict[str, Any]] = []
+        total_pages = None
+        total = None
+        page = 1
+        while True:
+            response = self.get(route, {**params, "per_page": 100, "page": page})
+            try:
+                batch = response.json()
+            except ValueError as exc:
+                raise ImportError_(f"{self.root}{route}: page {page} is not JSON") from exc
+            if not isinstance(batch, list):
+                raise ImportError_(f"{self.root}{route}: page {page} is not a list")
+            pages = response.headers.get("X-WP-TotalPages")
+            count = response.headers.get("X-WP-Total")
+            if pages is None or count is None:
+                raise ImportError_(f"{self.root}{route}: missing X-WP-Total/X-WP-TotalPages headers")
+            if total_pages is None:
+                total_pages, total = int(pages), int(count)
+            elif (int(pages), int(count)) != (total_pages, total):
+                raise ImportError_(f"{self.root}{route}: the collection changed during the crawl")
+            items.extend(batch)
+            self.progress(f"{route}: {len(items)}/{total}")
+            if page >= (total_pages or 0) or page >= MAX_PAGES:
+                break
+            page += 1
+        if total is not None and len(items) != total and not route.endswith("/comments"):
+            raise ImportError_(f"{self.root}{route}: got {len(items)} items, expected {total}")
+        return items
+
+    def crawl(self) -> Bundle:
+        """The whole site, as the dump format describes."""
+        bundle = Bundle(self.base, authenticated=self.authenticated)
+        try:
+            bundle.documents["index"] = self.json("/")
+        except ImportError_:
+            self.root = f"{self.base}/?rest_route="
+            bundle.documents["index"] = self.json("/")
+        edit = {"context": "edit"} if self.authenticated else {}
+        if self.authenticated:
+            me = self.json("/wp/v2/users/me", {"context": "edit"})
+            if "administrator" not in (me.get("roles") or []):
+                raise ImportError_("the --auth user is not an administrator of the site")
+            bundle.documents["settings"] = self.json("/wp/v2/settings")
+        bundle.documents["types"] = self.json("/wp/v2/types", edit)
+        bundle.documents["taxonomies"] = self.json("/wp/v2/taxonomies", edit)
+        types = bundle.documents["types"] if isinstance(bundle.documents["types"], dict) else {}
+        for name in ("post", "page", "attachment"):
+            info = types.get(name)
+            if not isinstance(info, dict):
+                continue
+            base = info.get("rest_base") or name
+            params = {"orderby": "id", "order": "asc", **edit}
+            if self.authenticated:
+                params["status"] = "inherit,private,trash" if name == "attachment" else (
+                    "publish,future,draft,pending,private,trash")
+            for item in self.collection(f"/wp/v2/{base}", params):
+                bundle.add(item, f"/wp/v2/{base}")
+        for item in self.collection("/wp/v2/users", {"orderby": "id", "order": "asc", **edit}):
+            bundle.add(item, "/wp/v2/users")
+        comment_params = {"orderby": "id", "order": "asc", **edit}
+        if self.authenticated:
+            comment_params.update({"status": "any", "type": "all"})
+        for item in self.collection("/wp/v2/comments", comment_params):
+            bundle.add(item, "/wp/v2/comments")
+        taxonomies = bundle.documents["taxonomies"] if isinstance(bundle.documents["taxonomies"], dict) else {}
+        for info in taxonomies.values():
+            if not isinstance(info, dict) or not set(info.get("types") or []) & {"post", "page", "attachment"}:
+                continue
+            base = info.get("rest_base") or info.get("slug")
+            for item in self.collection(f"/wp/v2/{base}", {"orderby": "id", "order": "asc", "hide_empty": "false",
+                                                           **edit}):
+                bundle.add(item, f"/wp/v2/{base}")
+        if self.authenticated:
+            parents = [(p["type"], p["id"]) for p in bundle.posts if p.get("type") in ("post", "page")]
+            for type_name, post_id in parents:
+                base = (types.get(type_name) or {}).get("rest_base") or type_name
+                for item in self.collection(f"/wp/v2/{base}/{post_id}/revisions",
+                                            {"orderby": "id", "order": "asc", "context": "edit"}):
+                    bundle.add(item, "revisions")
+        return bundle

@@ -1,0 +1,246 @@
+"""WordPress's ``wpautop``: turn blank-line separated text into ``<p>`` paragraphs.
+
+Behaviour follows the contract (§4.7) and WordPress 6.3+ (``math`` is not a block tag; its
+newlines are preserved like ``script``/``style``/``svg``). Patterns use explicit ASCII
+whitespace classes because PHP's PCRE (byte mode) does not treat U+00A0 etc. as ``\\s``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+
+# PHP's ``\s`` in byte mode: space, \t, \n, \v, \f, \r.
+_S = r"[ \t\n\r\f\v]"
+_PHP_TRIM = " \t\n\r\0\x0b"
+_PHP_SPACE = " \t\n\r\f\v"
+
+# Block-level elements (WordPress 6.3+; 6.1 also listed "math").
+_BLOCK_NAMES = (
+    "table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td", "th", "div", "dl",
+    "dd", "dt", "ul", "ol", "li", "pre", "form", "map", "area", "blockquote", "address", "style",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "fieldset", "legend", "section", "article",
+    "aside", "hgroup", "header", "footer", "nav", "figure", "figcaption", "details", "menu",
+    "summary",
+)  # fmt: skip
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, factored by common prefixes (cheaper for ``re``)."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        groups.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for first, rests in groups.items():
+        if first == "":
+            continue
+        optional = "" in rests
+        inner = _alternation([r for r in rests if r]) if any(rests) else ""
+        if inner:
+            branches.append(re.escape(first) + (f"(?:{inner})?" if optional else inner))
+        else:
+            branches.append(re.escape(first))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+_BLOCKS = _alternation(_BLOCK_NAMES)
+
+# Tokeniser for HTML tags, comments and CDATA sections (the "split" regex of WordPress).
+_COMMENT = r"!(?:-(?!->)[^\-]*+)*+(?:-->)?"
+_CDATA = r"!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?"
+HTML_TAG_RE = re.compile(rf"<(?>(?=!--){_COMMENT}|(?=!\[CDATA\[){_CDATA}|[^>]*>?)")
+
+_DOUBLE_BR = re.compile(rf"<br{_S}*/?>{_S}*<br{_S}*/?>")
+_BLOCK_OPEN = re.compile(rf"<{_BLOCKS}[ \t\n\r\f\v/>]")
+_BLOCK_CLOSE = re.compile(rf"(</{_BLOCKS}>)")
+_HR = re.compile(rf"(<hr{_S}*?/?>)")
+_OPTION = re.compile(r"<option")
+_OPTION_AFTER = re.compile(rf"</option>{_S}*")
+_OBJECT_OPEN = re.compile(rf"(<object[^>]*>){_S}*")
+_OBJECT_CLOSE = re.compile(r"</object>")
+_PARAM_EMBED = re.compile(rf"</?(?:param|embed)[^>]*>{_S}*")
+_MEDIA_OPEN = re.compile(rf"([<\[](?:audio|video)[^>\]]*[>\]]){_S}*")
+_MEDIA_CLOSE = re.compile(r"[<\[]/(?:audio|video)[>\]]")
+_SOURCE_TRACK = re.compile(rf"<(?:source|track)[^>]*>{_S}*")
+_FIGCAPTION_OPEN = re.compile(r"<figcaption[^>]*>")
+_FIGCAPTION_CLOSE = re.compile(rf"</figcaption>{_S}*")
+_MANY_NEWLINES = re.compile(r"\n\n+")
+_PARAGRAPH_SPLIT = re.compile(rf"\n{_S}*\n")
+_EMPTY_P = re.compile(rf"<p>{_S}*</p>")
+_UNCLOSED_P_IN_BLOCK = re.compile(r"<p>([^<]+)</(div|address|form)>")
+_P_AROUND_BLOCK = re.compile(rf"<p>{_S}*(</?{_BLOCKS}[^>]*>){_S}*</p>")
+_P_AROUND_LI = re.compile(r"<p>(<li.+?)</p>")
+_P_BEFORE_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.IGNORECASE)
+_P_BEFORE_BLOCK = re.compile(rf"<p>{_S}*(</?{_BLOCKS}[^>]*>)")
+_P_AFTER_BLOCK = re.compile(rf"(</?{_BLOCKS}[^>]*>){_S}*</p>")
+_RAW_NEWLINE_ELEMENTS = re.compile(r"<(script|style|svg|math).*?</\1>", re.DOTALL)
+_NEWLINE_RUN = re.compile(rf"\n{_S}*")
+_BR_AFTER_BLOCK = re.compile(rf"(</?{_BLOCKS}[^>]*>){_S}*<br />")
+_BR_BEFORE_BLOCK = re.compile(rf"<br />({_S}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
+_TRAILING_NEWLINE_P = re.compile(r"\n</p>$")
+
+_NL_PLACEHOLDER = " <!-- wpnl --> "
+_PRESERVED_NL = "<WPPreserveNewline />"
+
+
+def wpautop(text: str, br: bool = True) -> str:
+    """Wrap double-newline separated text in ``<p>`` and, if ``br``, single newlines in ``<br />``."""
+    if text.strip(_PHP_TRIM) == "":
+        return ""
+    text += "\n"
+    pre_blocks: list[tuple[str, str]] = []
+    if "<pre" in text:
+        text, pre_blocks = _protect_pre(text)
+    text = _DOUBLE_BR.sub("\n\n", text)
+    text = _BLOCK_OPEN.sub(lambda m: "\n\n" + m.group(), text)
+    text = _BLOCK_CLOSE.sub(r"\1\n\n", text)
+    text = _HR.sub(r"\1\n\n", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _newlines_in_tags_to_placeholders(text)
+    text = _collapse_around_special_elements(text)
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    text = _wrap_paragraphs(text)
+    text = _fix_paragraphs_around_blocks(text)
+    if br:
+        text = _add_line_breaks(text)
+    text = _BR_AFTER_BLOCK.sub(r"\1", text)
+    text = _BR_BEFORE_BLOCK.sub(r"\1", text)
+    text = _TRAILING_NEWLINE_P.sub("</p>", text)
+    for placeholder, original in pre_blocks:
+        text = text.replace(placeholder, original)
+    if "<!-- wpnl -->" in text:
+        text = text.replace(_NL_PLACEHOLDER, "\n").replace("<!-- wpnl -->", "\n")
+    return text
+
+
+def _protect_pre(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Replace each ``<pre>…</pre>`` with a placeholder; return the text and the originals."""
+    *parts, last = text.split("</pre>")
+    out: list[str] = []
+    blocks: list[tuple[str, str]] = []
+    for part in parts:
+        start = part.find("<pre")
+        if start < 0:  # malformed HTML: the stray </pre> is dropped, as WordPress does
+            out.append(part)
+            continue
+        placeholder = f"<pre wp-pre-tag-{len(blocks)}></pre>"
+        blocks.append((placeholder, part[start:] + "</pre>"))
+        out.append(part[:start] + placeholder)
+    out.append(last)
+    return "".join(out), blocks
+
+
+def _newlines_in_tags_to_placeholders(text: str) -> str:
+    """Protect newlines inside tags and comments from paragraphing."""
+    if "\n" not in text:
+        return text
+    return HTML_TAG_RE.sub(_tag_newlines, text)
+
+
+def _tag_newlines(match: re.Match[str]) -> str:
+    tag = match.group()
+    return tag.replace("\n", _NL_PLACEHOLDER) if "\n" in tag else tag
+
+
+def _collapse_around_special_elements(text: str) -> str:
+    """Remove whitespace around option/param/embed/source/track/figcaption so it isn't autop'd."""
+    if "<option" in text:
+        text = _strip_space_before(text, _OPTION)
+        text = _OPTION_AFTER.sub("</option>", text)
+    if "</object>" in text:
+        text = _OBJECT_OPEN.sub(r"\1", text)
+        text = _strip_space_before(text, _OBJECT_CLOSE)
+        text = _strip_space_before(text, _PARAM_EMBED, strip_trailing=True)
+    if "<source" in text or "<track" in text:
+        text = _MEDIA_OPEN.sub(r"\1", text)
+        text = _strip_space_before(text, _MEDIA_CLOSE)
+        text = _strip_space_before(text, _SOURCE_TRACK, strip_trailing=True)
+    if "<figcaption" in text:
+        text = _strip_space_before(text, _FIGCAPTION_OPEN)
+        text = _FIGCAPTION_CLOSE.sub("</figcaption>", text)
+    return text
+
+
+def _strip_space_before(text: str, pattern: re.Pattern[str], strip_trailing: bool = False) -> str:
+    """Like replacing ``\\s*(X)`` by ``X`` (and ``X\\s*`` too if ``strip_trailing``), but fast."""
+    out: list[str] = []
+    end = 0
+    for m in pattern.finditer(text):
+        out.append(text[end : m.start()].rstrip(_PHP_SPACE))
+        out.append(m.group().rstrip(_PHP_SPACE) if strip_trailing else m.group())
+        end = m.end()
+    out.append(text[end:])
+    return "".join(out)
+
+
+def _wrap_paragraphs(text: str) -> str:
+    """Wrap each blank-line separated chunk in ``<p>…</p>\\n``."""
+    chunks = (chunk for chunk in _PARAGRAPH_SPLIT.split(text) if chunk)
+    return "".join(f"<p>{chunk.strip(chr(10))}</p>\n" for chunk in chunks)
+
+
+def _fix_paragraphs_around_blocks(text: str) -> str:
+    """Undo paragraphs that wrap or touch block-level tags."""
+    text = _EMPTY_P.sub("", text)
+    text = _UNCLOSED_P_IN_BLOCK.sub(r"<p>\1</p></\2>", text)
+    text = _P_AROUND_BLOCK.sub(r"\1", text)
+    text = _P_AROUND_LI.sub(r"\1", text)
+    text = _P_BEFORE_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
+    text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = _P_BEFORE_BLOCK.sub(r"\1", text)
+    return _P_AFTER_BLOCK.sub(r"\1", text)
+
+
+def _add_line_breaks(text: str) -> str:
+    """Turn remaining newlines into ``<br />`` except inside script/style/svg/math."""
+    text = _RAW_NEWLINE_ELEMENTS.sub(lambda m: m.group().replace("\n", _PRESERVED_NL), text)
+    text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
+    text = _newlines_to_br(text)
+    return text.replace(_PRESERVED_NL, "\n")
+
+
+def _newlines_to_br(text: str) -> str:
+    """WordPress's ``(?<!<br />)\\s*\\n`` → ``<br />\\n``, one whitespace run at a time.
+
+    A run of whitespace holding newlines becomes ``<br />\\n`` up to its last newline. When the
+    run directly follows a ``<br />``, WordPress's match starts one character later: the first
+    whitespace character survives, and the rest becomes ``<br />\\n`` if it still has a newline.
+    """
+    out: list[str] = []
+    end = 0
+    for m in _NEWLINE_RUN.finditer(text):
+        before = text[end : m.start()]
+        head = before.rstrip(_PHP_SPACE)
+        start = end + len(head)
+        run = text[start : m.end()]
+        last = run.rfind("\n")
+        if not text.endswith("<br />", 0, start):
+            run = "<br />\n" + run[last + 1 :]
+        elif last >= 1:
+            run = run[0] + "<br />\n" + run[last + 1 :]
+        out.append(head)
+        out.append(run)
+        end = m.end()
+    out.append(text[end:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _unautop_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    tags = "|".join(re.escape(name) for name in names)
+    spaces = r"(?:[\r\n\t ]|\u00a0|&nbsp;)"
+    return re.compile(
+        rf"<p>{spaces}*+"
+        rf"(\[({tags})(?![A-Za-z0-9_-])"
+        r"[^\]/]*(?:/(?!\])[^\]/]*)*?"
+        r"(?:/\]|\](?:[^\[]*+(?:\[(?!/\2\])[^\[]*+)*+\[/\2\])?))"
+        rf"{spaces}*+</p>"
+    )
+
+
+def shortcode_unautop(text: str, shortcode_names: Collection[str]) -> str:
+    """Remove the ``<p>…</p>`` wpautop put around a registered shortcode standing alone."""
+    if not shortcode_names or "[" not in text:
+        return text
+    return _unautop_regex(tuple(shortcode_names)).sub(r"\1", text)

@@ -1,0 +1,45 @@
+"""Assembling the REST API: every controller registered in WordPress's order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .comments import CommentsController
+from .index import IndexController
+from .oembed import OEmbedController
+from .posts import PostsController
+from .registries import RegistriesController
+from .search import SearchController
+from .server import RestServer
+from .site_settings import SettingsController
+from .terms import TermsController
+from .users import UsersController
+
+if TYPE_CHECKING:
+    from ..env import Env
+
+
+def build_server(env: Env) -> RestServer:
+    """A REST server with every route Broadsheet serves for this site."""
+    site = env.site
+    server = RestServer(
+        site.rest_root,
+        charset=str(site.settings["charset"] or "UTF-8"),
+        jsonp_enabled=bool(site.settings["jsonp_enabled"]),
+        target_hints=site.compat.target_hints,
+    )
+    index = IndexController(server, site)
+    index.register()
+    index.register_namespace("oembed/1.0")
+    OEmbedController(env, server).register()
+    index.register_namespace("wp/v2")
+    for post_type in site.rest_post_types():
+        PostsController(env, server, post_type).register()
+    RegistriesController(env, server).register()
+    for taxonomy in site.rest_taxonomies():
+        TermsController(env, server, taxonomy).register()
+    UsersController(env, server).register()
+    CommentsController(env, server).register()
+    SearchController(env, server).register()
+    SettingsController(env, server).register()
+    return server

@@ -1,0 +1,58 @@
+"""``_fields``: keeping only the requested keys of a response (nested with dots)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schema import parse_list
+
+
+def parse_fields(value: Any) -> list[str]:
+    """The requested field names, trimmed (empty list when none)."""
+    return [f.strip() for f in parse_list(value) if str(f).strip()] if value is not None else []
+
+
+def field_tree(fields: list[str]) -> dict[str, Any]:
+    """Nested {key: True | subtree}; a parent already marked ends processing (WordPress's quirk)."""
+    tree: dict[str, Any] = {}
+    for name in fields:
+        parts = name.split(".")
+        ref = tree
+        for part in parts[:-1]:
+            if ref.get(part) is True:
+                return tree
+            ref = ref.setdefault(part, {})
+        ref[parts[-1]] = True
+    return tree
+
+
+def is_included(name: str, fields: list[str]) -> bool:
+    """rest_is_field_included: whether ``name`` (dotted) is wanted by the request's _fields."""
+    if not fields:
+        return True
+    for field in fields:
+        if field == name:
+            return True
+        if field.startswith(name + ".") or name.startswith(field + "."):
+            return True
+    return False
+
+
+def _intersect(data: Any, tree: dict[str, Any]) -> Any:
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        if key not in tree:
+            continue
+        sub = tree[key]
+        out[key] = _intersect(value, sub) if isinstance(sub, dict) and isinstance(value, dict) else value
+    return out
+
+
+def filter_fields(data: Any, fields: list[str]) -> Any:
+    """Keep only the requested fields of an object, or of each object of a list."""
+    tree = field_tree(fields)
+    if isinstance(data, list):
+        return [_intersect(item, tree) for item in data]
+    return _intersect(data, tree)

@@ -1,0 +1,395 @@
+"""Reading posts: single rows, and WP_Query-style collection queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..db import Database
+from .collation import like_pattern
+from .models import POST_COLUMNS, Post
+
+_SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
+
+STOPWORDS = frozenset(
+    "about an are as at be by com for from how in is it of on or that the this to was what "
+    "when where who will with www".split()
+)
+_SEARCH_SPLIT = re.compile(r'".*?("|$)|((?<=[\t ",+])|^)[^\t ",+]+')
+_SINGLE_LETTER = re.compile(r"^[a-z\-]$", re.I)
+
+
+def get(db: Database, post_id: int) -> Post | None:
+    """The post with this id, whatever its type or status."""
+    row = db.one(_SELECT + " WHERE id = ?", (post_id,))
+    return Post.from_row(row) if row else None
+
+
+def get_many(db: Database, ids: Sequence[int]) -> dict[int, Post]:
+    """Posts by id (missing ids are absent)."""
+    found: dict[int, Post] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+        marks = ",".join("?" for _ in chunk)
+        for row in db.all(f"{_SELECT} WHERE id IN ({marks})", chunk):
+            post = Post.from_row(row)
+            found[post.id] = post
+    return found
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def meta(db: Database, post_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Raw post meta: {post_id: {key: [values in stored order]}}."""
+    out: dict[int, dict[str, list[str]]] = {pid: {} for pid in post_ids}
+    for chunk in _chunks(list(dict.fromkeys(post_ids)), 500):
+        marks = ",".join("?" for _ in chunk)
+        rows = db.all(
+            f"SELECT post_id, key, value FROM postmeta WHERE post_id IN ({marks})"
+            " ORDER BY post_id, key, position",
+            chunk,
+        )
+        for pid, key, value in rows:
+            out.setdefault(int(pid), {}).setdefault(key, []).append(value)
+    return out
+
+
+def revision_stats(db: Database, parent_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{parent id: (number of revisions, id of the newest revision)} for parents that have any."""
+    out: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(list(dict.fromkeys(parent_ids)), 500):
+        marks = ",".join("?" for _ in chunk)
+        rows = db.all(
+            f"SELECT parent, COUNT(*), MAX(id) FROM posts WHERE type = 'revision'"
+            f" AND parent IN ({marks}) GROUP BY parent",
+            chunk,
+        )
+        for parent, count, _ in rows:
+            out[int(parent)] = (int(count), 0)
+        # The newest revision is the latest by date, then id (WordPress orders by date, ID).
+        for parent in [p for p in chunk if p in out]:
+            newest = db.scalar(
+                "SELECT id FROM posts WHERE type = 'revision' AND parent = ?"
+                " AND slug NOT LIKE '%autosave%' ORDER BY date DESC, id DESC LIMIT 1",
+                (parent,),
+            )
+            out[parent] = (out[parent][0], int(newest or 0))
+    return out
+
+
+def children_ids(db: Database, parent_id: int, types: Sequence[str]) -> list[int]:
+    """Ids of direct children of a post with one of the given types."""
+    marks = ",".join("?" for _ in types)
+    rows = db.all(f"SELECT id FROM posts WHERE parent = ? AND type IN ({marks})", (parent_id, *types))
+    return [int(r[0]) for r in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# Collection queries
+
+
+@dataclass
+class TaxClause:
+    """One taxonomy condition of a query (WP_Tax_Query clause)."""
+
+    taxonomy: str
+    terms: list[int]
+    operator: str = "IN"  # IN, AND, NOT IN
+    include_children: bool = False
+
+
+@dataclass
+class PostQuery:
+    """A posts collection query, in WordPress's terms."""
+
+    types: list[str]
+    statuses: list[str] = field(default_factory=lambda: ["publish"])
+    include: list[int] | None = None
+    exclude: list[int] = field(default_factory=list)
+    authors: list[int] = field(default_factory=list)
+    authors_exclude: list[int] = field(default_factory=list)
+    parents: list[int] | None = None
+    parents_exclude: list[int] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
+    search: str | None = None
+    search_columns: list[str] = field(default_factory=list)
+    search_exact: bool = False
+    search_require_no_password: bool = False
+    after: str | None = None
+    before: str | None = None
+    modified_after: str | None = None
+    modified_before: str | None = None
+    tax: list[TaxClause] = field(default_factory=list)
+    tax_relation: str = "AND"
+    mime_types: list[str] | None = None
+    menu_order: int | None = None
+    formats: list[str] | None = None
+    orderby: str = "date"
+    order: str = "DESC"
+    limit: int | None = 10
+    offset: int = 0
+
+
+@dataclass
+class QueryResult:
+    """Ids of one page of results and the total number of matches."""
+
+    ids: list[int]
+    total: int
+
+
+def parse_search_terms(search: str) -> list[str]:
+    """Split a search string into terms as WordPress does (quotes, stopwords, 10+ → sentence)."""
+    matches = [m.group(0) for m in _SEARCH_SPLIT.finditer(search)]
+    if not matches:
+        return [search]
+    terms = []
+    for raw in matches:
+        if re.fullmatch(r'".+"', raw):
+            term = raw.strip("\"'")
+        else:
+            term = raw.strip("\"' ")
+        if not term or (len(term.encode()) == 1 and _SINGLE_LETTER.match(term)):
+            continue
+        if term.lower() in STOPWORDS:
+            continue
+        terms.append(term)
+    if not terms or len(terms) > 9:
+        return [search]
+    return terms
+
+
+_COLUMN_KEYS = {"post_title": "title_key", "post_excerpt": "excerpt_key", "post_content": "content_key"}
+
+
+class _Builder:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.where: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.where.append(clause)
+        self.params.extend(params)
+
+    def in_list(self, column: str, values: Sequence[Any], negate: bool = False) -> None:
+        if not values:
+            if not negate:
+                self.add("1 = 0")
+            return
+        marks = ",".join("?" for _ in values)
+        self.add(f"{column} {'NOT IN' if negate else 'IN'} ({marks})", *values)
+
+
+def _descendants(db: Database, taxonomy: str, term_ids: Sequence[int]) -> list[int]:
+    rows = db.all("SELECT id, parent FROM terms WHERE taxonomy = ?", (taxonomy,))
+    children: dict[int, list[int]] = {}
+    for tid, parent in rows:
+        children.setdefault(int(parent), []).append(int(tid))
+    found = list(term_ids)
+    stack = list(term_ids)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def _tax_sql(db: Database, clause: TaxClause) -> tuple[str, list[Any]] | None:
+    terms = list(clause.terms)
+    if clause.include_children:
+        terms = _descendants(db, clause.taxonomy, terms)
+    # Only terms that exist in the taxonomy count (WP_Tax_Query transforms ids through the table).
+    if terms:
+        marks = ",".join("?" for _ in terms)
+        rows = db.all(
+            f"SELECT id FROM terms WHERE taxonomy = ? AND id IN ({marks})", (clause.taxonomy, *terms)
+        )
+        terms = [int(r[0]) for r in rows]
+    op = clause.operator.upper()
+    if not terms:
+        if op == "NOT IN":
+            return None
+        return "1 = 0", []
+    marks = ",".join("?" for _ in terms)
+    sub = f"SELECT post_id FROM term_relationships WHERE term_id IN ({marks})"
+    if op == "NOT IN":
+        return f"posts.id NOT IN ({sub})", list(terms)
+    if op == "AND":
+        sql = (
+            f"posts.id IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks})"
+            f" GROUP BY post_id HAVING COUNT(DISTINCT term_id) = ?)"
+        )
+        return sql, [*terms, len(set(terms))]
+    return f"posts.id IN ({sub})", list(terms)
+
+
+def _search_sql(b: _Builder, q: PostQuery, terms: list[str]) -> None:
+    columns = [_COLUMN_KEYS[c] for c in (q.search_columns or list(_COLUMN_KEYS)) if c in _COLUMN_KEYS]
+    for term in terms:
+        negate = term.startswith("-")
+        if negate:
+            term = term[1:]
+        pattern = like_pattern(term, exact=q.search_exact)
+        op = "NOT LIKE" if negate else "LIKE"
+        joiner = " AND " if negate else " OR "
+        parts = [f"{col} {op} ? ESCAPE '\\'" for col in columns]
+        b.add("(" + joiner.join(parts) + ")", *([pattern] * len(columns)))
+    if q.search_require_no_password:
+        b.add("posts.password = ''")
+
+
+def _relevance_order(q: PostQuery, terms: list[str]) -> tuple[str, list[Any]]:
+    direction = "ASC"  # relevance rank: lower is better; WP always sorts it ascending
+    full = like_pattern(q.search or "")
+    positive = [t for t in terms if not t.startswith("-")]
+    if len(terms) > 1:
+        cases = ["WHEN title_key LIKE ? ESCAPE '\\' THEN 1"]
+        params: list[Any] = [full]
+        if len(positive) < 7 and positive:
+            cases.append(
+                "WHEN " + " AND ".join("title_key LIKE ? ESCAPE '\\'" for _ in positive) + " THEN 2"
+            )
+            params.extend(like_pattern(t) for t in positive)
+        if positive:
+            cases.append(
+                "WHEN " + " OR ".join("title_key LIKE ? ESCAPE '\\'" for _ in positive) + " THEN 3"
+            )
+            params.extend(like_pattern(t) for t in positive)
+        cases.append("WHEN excerpt_key LIKE ? ESCAPE '\\' THEN 4")
+        cases.append("WHEN content_key LIKE ? ESCAPE '\\' THEN 5")
+        params.extend([full, full])
+        return f"CASE {' '.join(cases)} ELSE 6 END {direction}", params
+    pattern = like_pattern(terms[0]) if terms else full
+    return "CASE WHEN title_key LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END ASC", [pattern]
+
+
+def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:
+    order = "ASC" if q.order.upper() == "ASC" else "DESC"
+    ob = q.orderby
+    if ob == "include" and q.include:
+        cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
+        return f"CASE posts.id {cases} ELSE {len(q.include)} END ASC", []
+    if ob == "include_slugs" and q.slugs:
+        cases = " ".join("WHEN ? THEN %d" % n for n, _ in enumerate(q.slugs))
+        return f"CASE posts.slug {cases} ELSE {len(q.slugs)} END ASC", list(q.slugs)
+    if ob == "relevance" and terms is not None:
+        sql, params = _relevance_order(q, terms)
+        return f"{sql}, posts.date DESC, posts.id DESC", params
+    columns = {
+        "date": "posts.date", "id": "posts.id", "title": "posts.title_key", "slug": "posts.slug",
+        "modified": "posts.modified", "author": "posts.author", "parent": "posts.parent",
+        "menu_order": "posts.menu_order", "comment_count": "posts.comment_count",
+    }
+    if ob == "rand":
+        return "RANDOM()", []
+    column = columns.get(ob, "posts.date")
+    if ob == "menu_order":
+        return f"posts.menu_order {order}, posts.title_key {order}, posts.id {order}", []
+    # Ties: MariaDB returns rows in the order it read them; WordPress's queries read the date
+    # index backwards for DESC (newest id first) and the slug index when filtering by slugs.
+    tiebreak = "" if ob == "id" else (", posts.slug ASC" if q.slugs else f", posts.id {order}")
+    return f"{column} {order}{tiebreak}", []
+
+
+def query(db: Database, q: PostQuery) -> QueryResult:
+    """Run a collection query: the requested page of ids and the total count."""
+    b = _Builder(db)
+    b.in_list("posts.type", q.types)
+    b.in_list("posts.status", q.statuses)
+    if q.include is not None:
+        b.in_list("posts.id", q.include)
+    if q.exclude:
+        b.in_list("posts.id", q.exclude, negate=True)
+    if q.authors:
+        b.in_list("posts.author", q.authors)
+    if q.authors_exclude:
+        b.in_list("posts.author", q.authors_exclude, negate=True)
+    if q.parents is not None:
+        b.in_list("posts.parent", q.parents)
+    if q.parents_exclude:
+        b.in_list("posts.parent", q.parents_exclude, negate=True)
+    if q.slugs:
+        b.in_list("posts.slug", q.slugs)
+    if q.menu_order is not None:
+        b.add("posts.menu_order = ?", q.menu_order)
+    if q.mime_types is not None:
+        _mime_sql(b, q.mime_types)
+    if q.formats is not None:
+        b.in_list("posts.format", q.formats)
+    for column, value, op in (
+        ("posts.date", q.after, ">"), ("posts.date", q.before, "<"),
+        ("posts.modified", q.modified_after, ">"), ("posts.modified", q.modified_before, "<"),
+    ):
+        if value is not None:
+            b.add(f"{column} {op} ?", value)
+    _tax_where(db, b, q)
+    terms: list[str] | None = None
+    if q.search:
+        terms = [q.search] if q.search_exact else parse_search_terms(q.search)
+        _search_sql(b, q, terms)
+    where = " AND ".join(b.where) if b.where else "1 = 1"
+    total = int(db.scalar(f"SELECT COUNT(*) FROM posts WHERE {where}", b.params) or 0)
+    order_sql, order_params = _order_sql(q, terms)
+    sql = f"SELECT posts.id FROM posts WHERE {where} ORDER BY {order_sql}"
+    params = [*b.params, *order_params]
+    if q.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [q.limit, q.offset]
+    elif q.offset:
+        sql += " LIMIT -1 OFFSET ?" if db.dialect.name == "sqlite" else " OFFSET ?"
+        params.append(q.offset)
+    ids = [int(r[0]) for r in db.all(sql, params)]
+    return QueryResult(ids, total)
+
+
+def _mime_sql(b: _Builder, mime_types: list[str]) -> None:
+    if not mime_types:
+        b.add("1 = 0")
+        return
+    parts = []
+    params: list[Any] = []
+    for mime in mime_types:
+        if "/" in mime:
+            parts.append("posts.mime_type = ?")
+            params.append(mime)
+        else:
+            parts.append("posts.mime_type LIKE ?")
+            params.append(f"{mime}/%")
+    b.add("(" + " OR ".join(parts) + ")", *params)
+
+
+def _tax_where(db: Database, b: _Builder, q: PostQuery) -> None:
+    parts: list[str] = []
+    params: list[Any] = []
+    for clause in q.tax:
+        built = _tax_sql(db, clause)
+        if built is None:
+            continue
+        parts.append(built[0])
+        params.extend(built[1])
+    if not parts:
+        return
+    joiner = " OR " if q.tax_relation.upper() == "OR" else " AND "
+    b.add("(" + joiner.join(parts) + ")", *params)
+
+
+def ids_by_slug(db: Database, slug: str, types: Sequence[str], statuses: Sequence[str]) -> list[int]:
+    """Ids of posts with a slug, among types and statuses."""
+    t = ",".join("?" for _ in types)
+    s = ",".join("?" for _ in statuses)
+    rows = db.all(
+        f"SELECT id FROM posts WHERE slug = ? AND type IN ({t}) AND status IN ({s}) ORDER BY id",
+        (slug, *types, *statuses),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def next_scheduled(db: Database) -> str | None:
+    """The earliest UTC date of a scheduled (future) post, if any."""
+    return db.scalar("SELECT MIN(date_gmt) FROM posts WHERE status = 'future'")

@@ -1,0 +1,152 @@
+"""Reading terms: single terms, a post's terms, counts, and collection queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import phpjson
+from ..db import Database
+from .collation import like_pattern
+from .models import Term
+
+_COLUMNS = "terms.id, terms.taxonomy, terms.name, terms.slug, terms.description, terms.parent, terms.meta"
+# Published posts directly carrying the term (WordPress's term_taxonomy.count for posts).
+_COUNT = (
+    "(SELECT COUNT(*) FROM term_relationships tr JOIN posts p ON p.id = tr.post_id"
+    " WHERE tr.term_id = terms.id AND p.status = 'publish')"
+)
+
+
+def _term(row: tuple[Any, ...]) -> Term:
+    tid, taxonomy, name, slug, description, parent, meta, count = row
+    return Term(int(tid), taxonomy, name, slug, description, int(parent), phpjson.loads(meta), int(count))
+
+
+def get(db: Database, term_id: int) -> Term | None:
+    """The term with this id, in any taxonomy."""
+    row = db.one(f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE terms.id = ?", (term_id,))
+    return _term(row) if row else None
+
+
+def get_many(db: Database, ids: Sequence[int]) -> dict[int, Term]:
+    """Terms by id."""
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    rows = db.all(f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE terms.id IN ({marks})", list(ids))
+    return {t.id: t for t in map(_term, rows)}
+
+
+def for_posts(db: Database, post_ids: Sequence[int]) -> dict[int, list[Term]]:
+    """Each post's terms of every taxonomy, ordered by name then id (WordPress's order)."""
+    out: dict[int, list[Term]] = {pid: [] for pid in post_ids}
+    if not post_ids:
+        return out
+    ids = list(dict.fromkeys(post_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = db.all(
+            f"SELECT tr.post_id, {_COLUMNS}, 0 FROM term_relationships tr"
+            f" JOIN terms ON terms.id = tr.term_id WHERE tr.post_id IN ({marks})"
+            " ORDER BY terms.name_key, terms.id",
+            chunk,
+        )
+        for row in rows:
+            out.setdefault(int(row[0]), []).append(_term(row[1:]))
+    return out
+
+
+def by_slug(db: Database, taxonomy: str, slug: str) -> Term | None:
+    """The term of a taxonomy with this slug."""
+    row = db.one(
+        f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE terms.taxonomy = ? AND terms.slug = ?",
+        (taxonomy, slug),
+    )
+    return _term(row) if row else None
+
+
+def children_map(db: Database, taxonomy: str) -> dict[int, list[int]]:
+    """{parent id: [child ids]} of a taxonomy."""
+    out: dict[int, list[int]] = {}
+    for tid, parent in db.all("SELECT id, parent FROM terms WHERE taxonomy = ?", (taxonomy,)):
+        out.setdefault(int(parent), []).append(int(tid))
+    return out
+
+
+@dataclass
+class TermQuery:
+    """A terms collection query (WP_Term_Query subset used by REST)."""
+
+    taxonomy: str
+    include: list[int] = field(default_factory=list)
+    exclude: list[int] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
+    search: str | None = None
+    parent: int | None = None
+    post: int | None = None
+    hide_empty: bool = False
+    orderby: str = "name"
+    order: str = "ASC"
+    limit: int | None = 10
+    offset: int = 0
+
+
+def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
+    """One page of terms and the total number of matches."""
+    where = ["terms.taxonomy = ?"]
+    params: list[Any] = [q.taxonomy]
+
+    def in_list(column: str, values: Sequence[Any], negate: bool = False) -> None:
+        marks = ",".join("?" for _ in values)
+        where.append(f"{column} {'NOT IN' if negate else 'IN'} ({marks})")
+        params.extend(values)
+
+    if q.include:
+        in_list("terms.id", q.include)
+    if q.exclude:
+        in_list("terms.id", q.exclude, negate=True)
+    if q.slugs:
+        in_list("terms.slug", q.slugs)
+    if q.parent is not None:
+        where.append("terms.parent = ?")
+        params.append(q.parent)
+    if q.post is not None:
+        where.append("terms.id IN (SELECT term_id FROM term_relationships WHERE post_id = ?)")
+        params.append(q.post)
+    if q.search:
+        pattern = like_pattern(q.search)
+        where.append("(terms.name_key LIKE ? ESCAPE '\\' OR terms.slug LIKE ? ESCAPE '\\')")
+        params.extend([pattern, pattern])
+    if q.hide_empty:
+        where.append(f"{_COUNT} > 0")
+    clause = " AND ".join(where)
+    total = int(db.scalar(f"SELECT COUNT(*) FROM terms WHERE {clause}", params) or 0)
+    order = "DESC" if q.order.upper() == "DESC" else "ASC"
+    columns = {
+        "id": "terms.id", "name": "terms.name_key", "slug": "terms.slug",
+        "description": "terms.description", "count": "term_count", "term_group": "terms.id",
+    }
+    if q.orderby == "include" and q.include:
+        cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
+        order_sql = f"CASE terms.id {cases} END ASC"
+        order_params: list[Any] = []
+    elif q.orderby == "include_slugs" and q.slugs:
+        cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(q.slugs)))
+        order_sql = f"CASE terms.slug {cases} END ASC"
+        order_params = list(q.slugs)
+    else:
+        column = columns.get(q.orderby, "terms.name_key")
+        tiebreak = "" if column == "terms.id" else ", terms.id ASC"
+        order_sql = f"{column} {order}{tiebreak}"
+        order_params = []
+    sql = (
+        f"SELECT {_COLUMNS}, {_COUNT} AS term_count FROM terms WHERE {clause} ORDER BY {order_sql}"
+    )
+    all_params = [*params, *order_params]
+    if q.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        all_params += [q.limit, q.offset]
+    return [_term(r) for r in db.all(sql, all_params)], total

@@ -1,0 +1,130 @@
+"""Reading users, and which of them the public may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import phpjson
+from ..db import Database
+from .collation import like_pattern
+from .models import User
+
+_COLUMNS = (
+    "id, nicename, login, display_name, email, url, description, first_name, last_name,"
+    " nickname, locale, registered, roles, avatar_urls, meta"
+)
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    values = list(row)
+    values[0] = int(values[0])
+    values[12] = phpjson.loads(values[12] or "[]")
+    values[13] = phpjson.loads(values[13]) if values[13] else None
+    values[14] = phpjson.loads(values[14] or "[]")
+    return User(*values)
+
+
+def get(db: Database, user_id: int) -> User | None:
+    """The user with this id."""
+    row = db.one(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
+    return _user(row) if row else None
+
+
+def get_many(db: Database, ids: Sequence[int]) -> dict[int, User]:
+    """Users by id."""
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {u.id: u for u in map(_user, db.all(f"SELECT {_COLUMNS} FROM users WHERE id IN ({marks})", list(ids)))}
+
+
+def by_nicename(db: Database, nicename: str) -> User | None:
+    """The user with this nicename (author slug)."""
+    row = db.one(f"SELECT {_COLUMNS} FROM users WHERE nicename = ?", (nicename,))
+    return _user(row) if row else None
+
+
+def _published_sql(types: Sequence[str]) -> tuple[str, list[Any]]:
+    marks = ",".join("?" for _ in types)
+    return (
+        f"users.id IN (SELECT author FROM posts WHERE status = 'publish' AND type IN ({marks}))",
+        list(types),
+    )
+
+
+def has_published_posts(db: Database, user_id: int, types: Sequence[str]) -> bool:
+    """Whether the user authored a published post of one of these types."""
+    sql, params = _published_sql(types)
+    return bool(db.scalar(f"SELECT 1 FROM users WHERE id = ? AND {sql}", [user_id, *params]))
+
+
+@dataclass
+class UserQuery:
+    """A users collection query."""
+
+    published_in: list[str] | None = None  # only authors of published posts of these types
+    include: list[int] = field(default_factory=list)
+    exclude: list[int] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
+    search: str | None = None
+    search_columns: list[str] = field(default_factory=lambda: ["id", "login", "nicename", "display_name"])
+    roles: list[str] = field(default_factory=list)
+    orderby: str = "name"
+    order: str = "ASC"
+    limit: int | None = 10
+    offset: int = 0
+
+
+def query(db: Database, q: UserQuery) -> tuple[list[User], int]:
+    """One page of users and the total number of matches."""
+    where: list[str] = []
+    params: list[Any] = []
+
+    def in_list(column: str, values: Sequence[Any], negate: bool = False) -> None:
+        marks = ",".join("?" for _ in values)
+        where.append(f"{column} {'NOT IN' if negate else 'IN'} ({marks})")
+        params.extend(values)
+
+    if q.published_in is not None:
+        sql, p = _published_sql(q.published_in)
+        where.append(sql)
+        params.extend(p)
+    if q.include:
+        in_list("users.id", q.include)
+    if q.exclude:
+        in_list("users.id", q.exclude, negate=True)
+    if q.slugs:
+        in_list("users.nicename", q.slugs)
+    if q.search:
+        pattern = like_pattern(q.search.strip("*"))
+        columns = {"id": "CAST(users.id AS TEXT)", "login": "LOWER(users.login)",
+                    "nicename": "LOWER(users.nicename)", "display_name": "users.name_key",
+                    "email": "LOWER(users.email)", "url": "LOWER(users.url)"}
+        parts = [f"{columns[c]} LIKE ? ESCAPE '\\'" for c in q.search_columns if c in columns]
+        if parts:
+            where.append("(" + " OR ".join(parts) + ")")
+            params.extend([pattern] * len(parts))
+    clause = " AND ".join(where) if where else "1 = 1"
+    total = int(db.scalar(f"SELECT COUNT(*) FROM users WHERE {clause}", params) or 0)
+    order = "DESC" if q.order.upper() == "DESC" else "ASC"
+    columns_by = {"id": "users.id", "name": "users.name_key", "slug": "users.nicename",
+                  "email": "users.email", "url": "users.url", "registered_date": "users.registered"}
+    order_params: list[Any] = []
+    if q.orderby == "include" and q.include:
+        cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
+        order_sql = f"CASE users.id {cases} END ASC"
+    elif q.orderby == "include_slugs" and q.slugs:
+        cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(q.slugs)))
+        order_sql = f"CASE users.nicename {cases} END ASC"
+        order_params = list(q.slugs)
+    else:
+        column = columns_by.get(q.orderby, "users.name_key")
+        order_sql = f"{column} {order}" + ("" if column == "users.id" else f", users.id {order}")
+    sql = f"SELECT {_COLUMNS} FROM users WHERE {clause} ORDER BY {order_sql}"
+    all_params = [*params, *order_params]
+    if q.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        all_params += [q.limit, q.offset]
+    return [_user(r) for r in db.all(sql, all_params)], total
