@@ -88,7 +88,7 @@ class ResponseCache:
         entry = self.entries.get(key)
         if entry is None:
             return None
-        if entry.generation != generation or (entry.expires is not None and clock.now() >= entry.expires):
+        if entry.generation != generation or entry.expires is not None and clock.now() >= entry.expires:
             self._drop(key)
             return None
         self.entries.move_to_end(key)
@@ -161,6 +161,43 @@ class BroadsheetApp:
             self.cache.put(key, served, self.service.generation)
             self._encoded.pop(key, None)
         await _send(send, served.status, _header_list(served), served.body)
+
+    # -- RSGI (granian's native interface: less per-request work than ASGI) -------------------
+    def __rsgi_init__(self, loop: Any) -> None:
+        """Nothing to prepare per worker."""
+
+    def __rsgi_del__(self, loop: Any) -> None:
+        """Nothing to release per worker."""
+
+    async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        if scope.proto != "http":
+            return
+        if self.service.refresh() and self.cache is not None:
+            self.cache.clear()
+            self._encoded.clear()
+        method, path, raw_query = scope.method, scope.path, scope.query_string
+        headers = scope.headers
+        anonymous = not any(h in headers for h in ("authorization", "cookie", "origin", "x-http-method-override"))
+        cacheable = self.cache is not None and method in ("GET", "HEAD") and anonymous
+        key = (method, path, raw_query)
+        if cacheable:
+            assert self.cache is not None
+            hit = self.cache.get(key, self.service.generation)
+            if hit is not None:
+                proto.response_bytes(hit.status, hit.headers, hit.body)
+                return
+        query = parse_php_query(raw_query)
+        route = self.service.rest_route(path, query)
+        if route is None:
+            proto.response_bytes(404, [("content-type", "text/html; charset=utf-8")], NOT_FOUND_PAGE)
+            return
+        body = await proto() if method not in ("GET", "HEAD") else b""
+        asgi_scope = {"headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
+        served = self.handle(asgi_scope, method, route, query, body[:MAX_BODY])
+        if cacheable and served.status < 500:
+            assert self.cache is not None
+            self.cache.put(key, served, self.service.generation)
+        proto.response_bytes(served.status, served.headers, served.body)
 
     def handle(self, scope: dict[str, Any], method: str, route: str, query: dict[str, Any], body: bytes) -> Served:
         """Serve one REST request (never raises: failures become WordPress-style errors)."""
@@ -241,8 +278,11 @@ async def _send(send: Any, status: int, headers: list[tuple[bytes, bytes]], body
     await send({"type": "http.response.body", "body": body})
 
 
+NOT_FOUND_PAGE = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+
+
 async def _not_found(request: HttpRequest) -> HTMLResponse:
-    return HTMLResponse("<!doctype html><title>Not found</title><h1>Not found</h1>", status_code=404)
+    return HTMLResponse(NOT_FOUND_PAGE, status_code=404)
 
 
 def create_app(database_url: str, *, cache: bool = True) -> BroadsheetApp:

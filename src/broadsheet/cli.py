@@ -64,7 +64,8 @@ def _progress() -> Any:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--workers", default=1, show_default=True, type=int, envvar="BROADSHEET_SERVE_WORKERS",
+              help="Server processes (env BROADSHEET_SERVE_WORKERS).")
 @click.option("--no-cache", is_flag=True, help="Disable the in-memory response cache.")
 @_database_option
 def serve_command(host: str, port: int, workers: int, no_cache: bool, database: str) -> None:
@@ -79,7 +80,7 @@ def serve_command(host: str, port: int, workers: int, no_cache: bool, database: 
         os.environ["BROADSHEET_NO_CACHE"] = "1"
     from granian import Granian
 
-    server = Granian("broadsheet.asgi:app", address=host, port=port, interface="asgi", workers=workers,
+    server = Granian("broadsheet.asgi:app", address=host, port=port, interface="rsgi", workers=workers,
                      log_access=False)
     click.echo(f"Serving {database} on http://{host}:{port}/", err=True)
     server.serve()

@@ -25,11 +25,17 @@ def parse_now(value: str) -> float:
     return dt.timestamp()
 
 
+_parsed: dict[str, float] = {}
+
+
 def now() -> float:
     """Current time in seconds since the epoch (frozen when ``BROADSHEET_NOW`` is set)."""
     frozen = os.environ.get(ENV)
     if frozen:
-        return parse_now(frozen)
+        value = _parsed.get(frozen)
+        if value is None:
+            value = _parsed[frozen] = parse_now(frozen)
+        return value
     return time.time()
 
 

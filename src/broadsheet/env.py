@@ -62,10 +62,15 @@ class Env:
 
     def field_getter(self, post_type: str, name: str) -> Any:
         """The extension field that computes ``name`` for this type, or None (kept verbatim)."""
-        for field_def in ext.fields_for(self.extensions, post_type):
-            if field_def.name == name:
-                return field_def
-        return None
+        return self._field_getters.get((post_type, name))
+
+    @cached_property
+    def _field_getters(self) -> dict[tuple[str, str], ext.RestField]:
+        found: dict[tuple[str, str], ext.RestField] = {}
+        for post_type in self.site.post_types:
+            for field_def in ext.fields_for(self.extensions, post_type):
+                found.setdefault((post_type, field_def.name), field_def)
+        return found
 
     @cached_property
     def registered_meta(self) -> dict[str, list[ext.MetaKey]]:

@@ -2,7 +2,7 @@
 
 Mirrors upstream tests/phpunit/tests/media.php (srcset/sizes, width/height, loading, decoding,
 fetchpriority, iframes) by behaviour. tests/fixtures/render/images/content_tags.json holds the
-output of WordPress's own ``wp_filter_content_tags`` for 6.1.0, 6.1.9 (the oracle), 6.3, 6.4,
+output of WordPress's own ``wp_filter_content_tags`` for 6.1.9 (the oracle), 6.3, 6.4,
 6.7, 6.8 and 7.0 over the attachments in tests/fixtures/render/media/attachments.json (see
 tests/fixtures/render/wp_harness/README.md).
 """

@@ -93,9 +93,14 @@ def comment_count(view: PostView) -> str:
     return str(view.post.comment_count)
 
 
+def _parse(value: str) -> datetime:
+    return datetime(int(value[0:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), int(value[14:16]),
+                    int(value[17:19]))
+
+
 def _as_utc_epoch(local: str) -> float:
     """get_the_date('U'): the local wall time read as if it were UTC."""
-    return datetime.strptime(local, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
+    return _parse(local).replace(tzinfo=UTC).timestamp()
 
 
 def relative_dates(view: PostView) -> dict[str, str]:
@@ -114,7 +119,7 @@ def relative_dates(view: PostView) -> dict[str, str]:
 
 
 def _local(view: PostView, value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=view.env.site.tz)
+    return _parse(value).replace(tzinfo=view.env.site.tz)
 
 
 def absolute_dates(view: PostView) -> dict[str, str]:

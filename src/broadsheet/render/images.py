@@ -5,8 +5,9 @@ tags (``width``/``height`` and ``srcset``/``sizes`` for ``wp-image-{ID}`` images
 ``loading``, ``fetchpriority``, ``sizes="auto, …"``) and adds ``loading="lazy"`` to iframes.
 What is added, and in which order, depends on the WordPress version:
 
-* before 6.3 (the oracle's 6.1): ``loading`` is inserted first and ``decoding`` in front of it,
-  so tags read ``<img decoding="async" loading="lazy" …``;
+* before 6.3 (the oracle's 6.1.9): ``loading`` is inserted first and ``decoding`` in front of
+  it, so tags read ``<img decoding="async" loading="lazy" …`` (6.1.0 also gave ``decoding`` to
+  images without ``src``; we follow the 6.1.1+ fix for every 6.1 version);
 * 6.3: the loading optimisation API decides ``loading``/``fetchpriority``; ``decoding`` is
   still inserted last (in front);
 * 6.4+: ``decoding`` first, then ``loading``, so tags read ``<img loading="lazy" decoding="async"``;
@@ -280,8 +281,7 @@ def _filter_image(tag: str, attachment_id: int, ctx: RenderContext, era: _Era) -
         tag = _add_loading_optimization(tag, state, era)
     elif " loading=" not in tag and _has_src_and_dimensions(tag):
         tag = tag.replace("<img", '<img loading="lazy"')
-    needs_src = era.version >= (6, 1, 1)  # 6.1.0 added decoding even without a src attribute
-    if era.at_least(6, 1) and " decoding=" not in tag and (' src="' in tag or not needs_src):
+    if era.at_least(6, 1) and " decoding=" not in tag and ' src="' in tag:  # src check: 6.1.1+
         tag = tag.replace("<img ", '<img decoding="async" ')
     return tag
 
@@ -464,7 +464,7 @@ def _attribute_spans(tag: str) -> dict[str, tuple[int, int, str | None]]:
 
 def _add_auto_sizes(tag: str, *, require_width: bool) -> str:
     """Prefix ``sizes`` with ``auto, `` on lazy-loaded images (6.7+)."""
-    if " sizes" not in tag and "\tsizes" not in tag and "\nsizes" not in tag:
+    if "sizes" not in tag.lower():
         return tag
     spans = _attribute_spans(tag)
     loading = spans.get("loading")

@@ -21,6 +21,8 @@ mime_prefix)`` (attachments of a post, for ``[gallery]`` without ids and ``[audi
 without a source), ``ctx.oembed_html(url, attrs)`` (cached oEmbed HTML, ``"{{unknown}}"`` or
 None), and on ``ctx.options``: ``content_width`` (int, theme's ``$content_width``) and
 ``html5`` (theme ``html5`` supports; default ``caption``, ``gallery``, ``style``, ``script``).
+Per-request counters (gallery/audio/video instances, 7.1's unique caption ids) live in
+:func:`broadsheet.render.images.render_state`, one per context object.
 
 Knowingly left out: ``[playlist]`` (not registered, so it stays literal), the YouTube
 ``/embed/`` URL handler of ``[embed]``, right-to-left gallery floats, ``style`` attributes
@@ -54,6 +56,7 @@ from broadsheet.render.texturize import wptexturize
 
 __all__ = [
     "Handler",
+    "ShortcodeContext",
     "Shortcodes",
     "default_shortcodes",
     "embed_shortcodes",
@@ -173,28 +176,12 @@ def _unescape_brackets(text: str) -> str:
 # --- kses pieces needed for shortcodes inside HTML attributes -----------------------------------
 
 _GLOBAL_ATTRS = frozenset(
-    [
-        "aria-controls",
-        "aria-current",
-        "aria-describedby",
-        "aria-details",
-        "aria-expanded",
-        "aria-hidden",
-        "aria-label",
-        "aria-labelledby",
-        "aria-live",
-        "class",
-        "data-*",
-        "dir",
-        "hidden",
-        "id",
-        "lang",
-        "style",
-        "title",
-        "role",
-        "xml:lang",
-    ]
-)
+    (
+        "aria-controls", "aria-current", "aria-describedby", "aria-details", "aria-expanded",
+        "aria-hidden", "aria-label", "aria-labelledby", "aria-live", "class", "data-*", "dir",
+        "hidden", "id", "lang", "style", "title", "role", "xml:lang",
+    )
+)  # fmt: skip
 # Element-specific attributes of wp_kses_allowed_html('post') (WordPress 6.x).
 _POST_TAG_ATTRS: dict[str, frozenset[str]] = {
     tag: frozenset(attrs.split()) | _GLOBAL_ATTRS
@@ -229,26 +216,11 @@ _POST_TAG_ATTRS: dict[str, frozenset[str]] = {
     }.items()
 }  # fmt: skip
 _URI_ATTRS = frozenset(
-    [
-        "action",
-        "archive",
-        "background",
-        "cite",
-        "classid",
-        "codebase",
-        "data",
-        "formaction",
-        "href",
-        "icon",
-        "longdesc",
-        "manifest",
-        "poster",
-        "profile",
-        "src",
-        "usemap",
-        "xmlns",
-    ]
-)
+    (
+        "action", "archive", "background", "cite", "classid", "codebase", "data", "formaction",
+        "href", "icon", "longdesc", "manifest", "poster", "profile", "src", "usemap", "xmlns",
+    )
+)  # fmt: skip
 _ELEMENT = re.compile(rf"^(<{_S}*)(/{_S}*)?([a-zA-Z0-9]+{_S}*)([^>]*)(>?)$")
 _XHTML_SLASH = re.compile(rf"{_S}*/{_S}*$")
 _HAIR_ATTR = (
@@ -844,6 +816,26 @@ def _primary_source(
     return ["src", *types]
 
 
+def _post_id(ctx: RenderContext) -> int:
+    return int(getattr(ctx, "post_id", 0) or 0)
+
+
+def _drop_empty(html_atts: dict[str, object], names: Iterable[str]) -> dict[str, object]:
+    """Remove the attributes WordPress omits when their value is empty."""
+    return {k: v for k, v in html_atts.items() if k not in names or not _empty(v)}
+
+
+def _media_open_tag(
+    tag: str, html_atts: Mapping[str, object], instance: int, version: tuple[int, int, int]
+) -> str:
+    """``<audio …>``/``<video …>``, after the old-IE shim on a request's first player (< 6.9)."""
+    shim = ""
+    if instance == 1 and version < (6, 9, 0):
+        shim = f"<!--[if lt IE 9]><script>document.createElement('{tag}');</script><![endif]-->\n"
+    attributes = _media_attribute_strings(html_atts, version, skip_empty=tag == "video")
+    return f'{shim}<{tag} {attributes} controls="controls">'
+
+
 def _audio(attrs: dict[str, str], content: str | None, ctx: RenderContext) -> str:
     """``[audio]``: an ``<audio>`` player with one ``<source>`` per format."""
     instance = render_state(ctx).next("audio")
@@ -854,32 +846,28 @@ def _audio(attrs: dict[str, str], content: str | None, ctx: RenderContext) -> st
         "autoplay": "",
         "preload": "none",
         "class": "wp-audio-shortcode",
-        "style": "width: 100%;",
     }
+    defaults["style"] = "width: 100%;"
     if version >= (6, 8, 0):
         defaults["muted"] = "false"
     atts = _pick({**defaults, **dict.fromkeys(_AUDIO_TYPES, "")}, attrs)
-    if not _empty(atts["src"]) and _filetype(atts["src"])[0].lower() not in _AUDIO_TYPES:
-        return f'<a class="wp-embedded-audio" href="{esc_url(atts["src"])}">{esc_html(atts["src"])}</a>'
+    src = atts["src"]
+    if not _empty(src) and _filetype(src)[0].lower() not in _AUDIO_TYPES:
+        return f'<a class="wp-embedded-audio" href="{esc_url(src)}">{esc_html(src)}</a>'
     types = _primary_source(atts, _AUDIO_TYPES, "audio", ctx)
     if types is None:
         return ""
     html_atts: dict[str, object] = {
-        "class": atts["class"], "id": f"audio-{int(getattr(ctx, 'post_id', 0) or 0)}-{instance}",
+        "class": atts["class"], "id": f"audio-{_post_id(ctx)}-{instance}",
         "loop": _validate_boolean(atts["loop"]), "autoplay": _validate_boolean(atts["autoplay"]),
     }  # fmt: skip
     if "muted" in atts:
         html_atts["muted"] = _validate_boolean(atts["muted"])
     html_atts.update({"preload": atts["preload"], "style": atts["style"]})
-    for name in ("loop", "autoplay", "preload", "muted"):
-        if name in html_atts and _empty(html_atts[name]):
-            del html_atts[name]
-    html = ""
-    if instance == 1 and version < (6, 9, 0):
-        html = "<!--[if lt IE 9]><script>document.createElement('audio');</script><![endif]-->\n"
-    html += f'<audio {_media_attribute_strings(html_atts, version, skip_empty=False)} controls="controls">'
+    html_atts = _drop_empty(html_atts, ("loop", "autoplay", "preload", "muted"))
     sources, first_url = _media_sources(atts, types, instance)
-    return html + sources + _media_fallback(first_url) + "</audio>"
+    html = _media_open_tag("audio", html_atts, instance, version) + sources
+    return html + _media_fallback(first_url) + "</audio>"
 
 
 def _video_src(atts: dict[str, str], is_youtube: bool, is_vimeo: bool) -> None:
@@ -895,61 +883,65 @@ def _video_src(atts: dict[str, str], is_youtube: bool, is_vimeo: bool) -> None:
         atts["src"] = _add_query_arg("loop", "1" if atts["loop"] else "0", f"https://{host}{path}")
 
 
+def _video_size(atts: Mapping[str, str], ctx: RenderContext) -> tuple[int, int]:
+    """Width and height, scaled down to the theme's ``$content_width`` when wider."""
+    content_width = int(getattr(ctx.options, "content_width", 0) or 0)
+    width, height = _php_int(atts["width"]), _php_int(atts["height"])
+    if content_width and width > content_width:
+        return content_width, _php_round(height * content_width / width)
+    return width, height
+
+
+def _video_inner_content(content: str | None) -> str:
+    """Enclosed markup (``<track>`` etc.) with line breaks and tabs removed."""
+    if _empty(content):
+        return ""
+    body = str(content)
+    if "\n" in body:
+        body = body.replace("\r\n", "").replace("\n", "").replace("\t", "")
+    return body.strip(_PHP_TRIM)
+
+
 def _video(attrs: dict[str, str], content: str | None, ctx: RenderContext) -> str:
     """``[video]``: a ``<video>`` player wrapped in ``<div class="wp-video">``."""
     instance = render_state(ctx).next("video")
-    version = _version(ctx)
     defaults = {
         "src": "", "poster": "", "loop": "", "autoplay": "", "muted": "false", "preload": "metadata",
         "width": "640", "height": "360", "class": "wp-video-shortcode",
     }  # fmt: skip
     atts = _pick({**defaults, **dict.fromkeys(_VIDEO_TYPES, "")}, attrs)
-    content_width = int(getattr(ctx.options, "content_width", 0) or 0)
-    width: float = _php_int(atts["width"])
-    height: float = _php_int(atts["height"])
-    if content_width and width > content_width:
-        height, width = _php_round_half_up(height * content_width / width), content_width
-    is_youtube = is_vimeo = False
-    if not _empty(atts["src"]):
-        is_vimeo, is_youtube = bool(_VIMEO.match(atts["src"])), bool(_YOUTUBE.match(atts["src"]))
-        if (
-            not is_youtube
-            and not is_vimeo
-            and _filetype(atts["src"])[0].lower() not in _VIDEO_TYPES
-        ):
-            return f'<a class="wp-embedded-video" href="{esc_url(atts["src"])}">{esc_html(atts["src"])}</a>'
+    width, height = _video_size(atts, ctx)
+    src = atts["src"]
+    is_vimeo = not _empty(src) and bool(_VIMEO.match(src))
+    is_youtube = not _empty(src) and bool(_YOUTUBE.match(src))
+    if (
+        not _empty(src)
+        and not (is_youtube or is_vimeo)
+        and _filetype(src)[0].lower() not in _VIDEO_TYPES
+    ):
+        return f'<a class="wp-embedded-video" href="{esc_url(src)}">{esc_html(src)}</a>'
     types = _primary_source(atts, _VIDEO_TYPES, "video", ctx)
     if types is None:
         return ""
     _video_src(atts, is_youtube, is_vimeo)
     html_atts: dict[str, object] = {
-        "class": atts["class"], "id": f"video-{int(getattr(ctx, 'post_id', 0) or 0)}-{instance}",
-        "width": abs(int(width)), "height": abs(int(height)), "poster": esc_url(atts["poster"]),
+        "class": atts["class"], "id": f"video-{_post_id(ctx)}-{instance}",
+        "width": abs(width), "height": abs(height), "poster": esc_url(atts["poster"]),
         "loop": _validate_boolean(atts["loop"]), "autoplay": _validate_boolean(atts["autoplay"]),
         "muted": _validate_boolean(atts["muted"]), "preload": atts["preload"],
     }  # fmt: skip
-    for name in ("poster", "loop", "autoplay", "preload", "muted"):
-        if _empty(html_atts[name]):
-            del html_atts[name]
-    html = ""
-    if instance == 1 and version < (6, 9, 0):
-        html = "<!--[if lt IE 9]><script>document.createElement('video');</script><![endif]-->\n"
-    html += f'<video {_media_attribute_strings(html_atts, version, skip_empty=True)} controls="controls">'
+    html_atts = _drop_empty(html_atts, ("poster", "loop", "autoplay", "preload", "muted"))
     kind = "video/youtube" if is_youtube else "video/vimeo" if is_vimeo else ""
     sources, first_url = _media_sources(atts, types, instance, kind)
-    html += sources
-    if not _empty(content):
-        body = str(content)
-        if "\n" in body:
-            body = body.replace("\r\n", "").replace("\n", "").replace("\t", "")
-        html += body.strip(_PHP_TRIM)
-    html += _media_fallback(first_url) + "</video>"
-    width_rule = f"width: {int(width)}px;" if width else ""
+    html = _media_open_tag("video", html_atts, instance, _version(ctx)) + sources
+    html += _video_inner_content(content) + _media_fallback(first_url) + "</video>"
+    width_rule = f"width: {width}px;" if not _empty(atts["width"]) else ""
     return f'<div style="{width_rule}" class="wp-video">{html}</div>'
 
 
-def _php_round_half_up(value: float) -> int:
-    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
+def _php_round(value: float) -> int:
+    """PHP's round() to an integer: halves go away from zero."""
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
 
 
 # --- [embed] -------------------------------------------------------------------------------------

@@ -26,9 +26,11 @@ def field_tree(fields: list[str]) -> dict[str, Any]:
     return tree
 
 
-def is_included(name: str, fields: list[str]) -> bool:
+def is_included(name: str, fields: list[str] | None) -> bool:
     """rest_is_field_included: whether ``name`` (dotted) is wanted by the request's _fields."""
     if not fields:
+        return True
+    if name in fields:
         return True
     for field in fields:
         if field == name:

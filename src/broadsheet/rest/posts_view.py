@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .. import phpjson, phpserialize
+from .. import clock, phpjson, phpserialize
 from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
@@ -201,26 +201,69 @@ class PostSerializer:
             names = [n for n in names if n not in EDIT_ONLY]
         return names + self.env.rest_field_order.get(pt.name, [])
 
-    def requested(self, request: Request, context: str) -> list[str]:
-        """get_fields_for_response: available fields narrowed by _fields."""
+    def _core_names(self, context: str) -> list[str]:
+        key = ("core_names", self.post_type.name, context)
+        names = self.env.cache.memo.get(key)
+        if names is None:
+            names = self.env.cache.memo[key] = self.field_names(context)
+        return names
+
+    def requested(self, request: Request, context: str) -> list[str] | None:
+        """get_fields_for_response: available fields narrowed by _fields (None: all of them)."""
+        wanted = request.get("_fields")
+        if wanted is None:
+            return None
         fields = [*self.field_names(context), "_links"]
         if request.has("_embed"):
             fields.append("_embedded")
-        wanted = request.get("_fields")
-        if wanted is None:
-            return fields
         from .fields import parse_fields
 
         names = parse_fields(wanted)
         if not names:
-            return fields
+            return None
         names.append("id")
         return [n for n in names if n in fields or n.split(".")[0] in fields]
 
     def prepare(self, post: Post, request: Request, *, for_collection: bool) -> Any:
-        """The post's REST object; links included per _fields; collections inline _links."""
+        """The post's REST object; links included per _fields; collections inline _links.
+
+        Built objects are kept (per post, context, _fields and password) until content changes
+        or a time-dependent field in them (a relative date) would read differently.
+        """
         context = str(request.get("context") or "view")
         fields = self.requested(request, context)
+        password = request.get("password") if post.password else None
+        key = ("post_object", post.id, context, tuple(fields) if fields is not None else None,
+               request.has("_embed"), password)
+        cached = self.env.cache.memo.get(key)
+        if cached is not None and (cached[2] is None or clock.now() < cached[2]):
+            data, links, expires = cached
+        else:
+            from .server import RequestState
+
+            outer, request.state = request.state, RequestState()
+            try:
+                data, links = self._build(post, request, context, fields)
+                expires = request.state.expires
+            finally:
+                request.state = outer
+            self.env.cache.memo[key] = (data, links, expires)
+        if request.state is not None:
+            request.state.valid_until(expires)
+        if for_collection:
+            from .links import compact
+
+            item = dict(data)
+            compacted = compact(links)
+            if compacted:
+                item["_links"] = compacted
+            return item
+        response = Response(dict(data))
+        response.links = links
+        return response
+
+    def _build(self, post: Post, request: Request, context: str,
+               fields: list[str] | None) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
         view = PostView(self.env, post, request)
         data = self._core(view, fields, context)
         for name in self.env.rest_field_order.get(post.type, []):
@@ -234,24 +277,16 @@ class PostSerializer:
         response = Response(data)
         if is_included("_links", fields) or is_included("_embedded", fields):
             self.add_links(response, view)
-        if for_collection:
-            from .links import compact
+        return data, response.links
 
-            links = compact(response.links)
-            if links:
-                response.data["_links"] = links
-            return response.data
-        return response
-
-    def _core(self, view: PostView, fields: list[str], context: str) -> dict[str, Any]:
+    def _core(self, view: PostView, fields: list[str] | None, context: str) -> dict[str, Any]:
         post = view.post
         site = self.env.site
         data: dict[str, Any] = {}
-        inc = fields.__contains__ if False else (lambda name: is_included(name, fields))
-        for name in self.field_names(context):
-            if name in self.env.rest_field_order.get(post.type, []):
-                continue
-            if not inc(name):
+        inc = (lambda name: True) if fields is None else (lambda name: is_included(name, fields))
+        extra = self.env.rest_field_order.get(post.type, [])
+        for name in self._core_names(context):
+            if name in extra or not inc(name):
                 continue
             value = self._value(view, name, context, inc, site)
             if value is not _SKIP:

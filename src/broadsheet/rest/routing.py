@@ -68,6 +68,7 @@ class Router:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.namespaces: list[str] = []
+        self._matches: dict[tuple[str, str], Any] = {}
 
     def register(
         self, namespace: str, route: str, endpoints: list[Endpoint],
@@ -78,6 +79,7 @@ class Router:
         if namespace and namespace not in self.namespaces:
             self.namespaces.append(namespace)
         existing = self.routes.get(pattern)
+        self._matches.clear()
         if existing is not None:
             existing.endpoints.extend(endpoints)
             return existing
@@ -87,6 +89,19 @@ class Router:
 
     def match(self, path: str, method: str) -> tuple[Route, Endpoint, dict[str, str]] | None:
         """The first route and endpoint answering this path and method, with URL params."""
+        key = (path, method)
+        found = self._matches.get(key, False)
+        if found is False:
+            found = self._match(path, method)
+            if len(self._matches) > 50000:
+                self._matches.clear()
+            self._matches[key] = found
+        if found is None:
+            return None
+        route, endpoint, params = found
+        return route, endpoint, dict(params)
+
+    def _match(self, path: str, method: str) -> tuple[Route, Endpoint, dict[str, str]] | None:
         for route in self.routes.values():
             found = route.regex.match(path)
             if not found:

@@ -61,6 +61,9 @@ class RestServer:
         self.jsonp_enabled = jsonp_enabled
         self.target_hints = target_hints
         self.authenticate: Callable[[Request], RestError | None] | None = None
+        # Answers that only change with content (this server is rebuilt when content changes):
+        # embedded objects and target hints, each with the moment it would read differently.
+        self.memo: dict[Any, tuple[Any, float | None]] = {}
 
     # -- registration -------------------------------------------------------------------------
     def register(self, namespace: str, route: str, endpoints: list[Endpoint],
@@ -190,8 +193,30 @@ class RestServer:
                 allowed[method] = ok
         return [m for m, ok in allowed.items() if ok]
 
+    def _remember(self, key: Any, compute: Callable[[RequestState], Any], state: RequestState | None) -> Any:
+        from .. import clock
+
+        entry = self.memo.get(key)
+        if entry is not None and (entry[1] is None or clock.now() < entry[1]):
+            if state is not None:
+                state.valid_until(entry[1])
+            return entry[0]
+        inner = RequestState()
+        value = compute(inner)
+        if len(self.memo) > 100000:
+            self.memo.clear()
+        self.memo[key] = (value, inner.expires)
+        if state is not None:
+            state.valid_until(inner.expires)
+        return value
+
     def target_hints_for(self, href: str, user: Any) -> dict[str, Any] | None:
         """WordPress 6.7's targetHints for a self link: the methods this user may use on it."""
+        if user is None:
+            return self._remember(("hints", href), lambda state: self._target_hints(href, user), None)
+        return self._target_hints(href, user)
+
+    def _target_hints(self, href: str, user: Any) -> dict[str, Any] | None:
         if not href.startswith(self.api_root):
             return None
         parts = urlsplit(href)
@@ -328,6 +353,11 @@ class RestServer:
 
     def internal_get(self, href: str, user: Any, state: RequestState) -> Any:
         """Dispatch an embedded link's GET internally and return its data (or error data)."""
+        if user is None:
+            return self._remember(("embed", href), lambda inner: self._internal_get(href, user, inner), state)
+        return self._internal_get(href, user, state)
+
+    def _internal_get(self, href: str, user: Any, state: RequestState) -> Any:
         parts = urlsplit(href)
         route = "/" + href[len(self.api_root):].split("?", 1)[0] if href.startswith(self.api_root) else None
         if route is None:
