@@ -59,8 +59,15 @@ def to_number(value: Any) -> float:
         return 0.0
 
 
+INT_MAX = 2**63 - 1
+
+
 def to_int(value: Any) -> int:
-    """PHP (int) cast."""
+    """PHP (int) cast (saturating at PHP_INT_MAX/MIN like PHP does for numeric strings)."""
+    return max(-INT_MAX - 1, min(INT_MAX, _to_int(value)))
+
+
+def _to_int(value: Any) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):

@@ -17,6 +17,14 @@ from . import comments, options, posts, terms, users
 from .models import Comment, Post, Term, User
 
 
+MAX_ID = 2**63 - 1
+
+
+def _storable(row_id: int) -> bool:
+    """Ids a database column can hold (bigger ones exist nowhere)."""
+    return 0 < row_id <= MAX_ID
+
+
 class ContentCache:
     """Memoised store reads for one process."""
 
@@ -54,11 +62,12 @@ class ContentCache:
     def post(self, post_id: int) -> Post | None:
         """A post by id (cached)."""
         if post_id not in self.posts:
-            self.posts[post_id] = posts.get(self.db, post_id)
+            self.posts[post_id] = posts.get(self.db, post_id) if _storable(post_id) else None
         return self.posts[post_id]
 
     def load_posts(self, ids: Sequence[int]) -> None:
         """Warm the cache for many posts with a few queries (rows, terms, meta, revisions)."""
+        ids = [i for i in ids if _storable(i)]
         missing = [i for i in ids if i not in self.posts]
         if missing:
             found = posts.get_many(self.db, missing)
@@ -103,19 +112,19 @@ class ContentCache:
     def user(self, user_id: int) -> User | None:
         """A user by id."""
         if user_id not in self.users:
-            self.users[user_id] = users.get(self.db, user_id)
+            self.users[user_id] = users.get(self.db, user_id) if _storable(user_id) else None
         return self.users[user_id]
 
     def term(self, term_id: int) -> Term | None:
         """A term by id (with its count)."""
         if term_id not in self.terms:
-            self.terms[term_id] = terms.get(self.db, term_id)
+            self.terms[term_id] = terms.get(self.db, term_id) if _storable(term_id) else None
         return self.terms[term_id]
 
     def comment(self, comment_id: int) -> Comment | None:
         """A comment by id."""
         if comment_id not in self.comments:
-            self.comments[comment_id] = comments.get(self.db, comment_id)
+            self.comments[comment_id] = comments.get(self.db, comment_id) if _storable(comment_id) else None
         return self.comments[comment_id]
 
     def remember(self, key: Any, compute: Any) -> Any:

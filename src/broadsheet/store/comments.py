@@ -139,5 +139,5 @@ def query(db: Database, q: CommentQuery) -> tuple[list[Comment], int]:
     all_params = list(params)
     if q.limit is not None:
         sql += " LIMIT ? OFFSET ?"
-        all_params += [q.limit, q.offset]
+        all_params += [min(q.limit, 2**63 - 1), min(max(q.offset, 0), 2**63 - 1)]
     return [_comment(r) for r in db.all(sql, all_params)], total

@@ -340,7 +340,7 @@ def query(db: Database, q: PostQuery) -> QueryResult:
     params = [*b.params, *order_params]
     if q.limit is not None:
         sql += " LIMIT ? OFFSET ?"
-        params += [q.limit, q.offset]
+        params += [min(q.limit, 2**63 - 1), min(max(q.offset, 0), 2**63 - 1)]
     elif q.offset:
         sql += " LIMIT -1 OFFSET ?" if db.dialect.name == "sqlite" else " OFFSET ?"
         params.append(q.offset)

@@ -148,5 +148,5 @@ def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
     all_params = [*params, *order_params]
     if q.limit is not None:
         sql += " LIMIT ? OFFSET ?"
-        all_params += [q.limit, q.offset]
+        all_params += [min(q.limit, 2**63 - 1), min(max(q.offset, 0), 2**63 - 1)]
     return [_term(r) for r in db.all(sql, all_params)], total

@@ -126,5 +126,5 @@ def query(db: Database, q: UserQuery) -> tuple[list[User], int]:
     all_params = [*params, *order_params]
     if q.limit is not None:
         sql += " LIMIT ? OFFSET ?"
-        all_params += [q.limit, q.offset]
+        all_params += [min(q.limit, 2**63 - 1), min(max(q.offset, 0), 2**63 - 1)]
     return [_user(r) for r in db.all(sql, all_params)], total

@@ -1,0 +1,231 @@
+"""Importing REST JSON: files, dump folders, live sites (network faked at the httpx transport)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from broadsheet import phpjson
+from broadsheet.app import create_app
+from broadsheet.db import connect
+from broadsheet.importer import ImportError_, load_settings_file, run_import
+from broadsheet.rest.request import Request
+
+from ..conftest import ORACLE, SEED, SEED_NOW
+
+DUMP = ORACLE / "dump"
+SITE = ORACLE / "site.json"
+
+
+def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every content table (what 'the database as it was' means)."""
+    db = connect(url)
+    tables = ["options", "users", "posts", "postmeta", "terms", "term_relationships", "comments"]
+    out = {t: sorted(db.all(f"SELECT * FROM {t}"), key=repr) for t in tables}
+    db.close()
+    return out
+
+
+def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
+    from broadsheet.rest.request import parse_php_query
+
+    app = create_app(url)
+    served = app.service.server.serve(Request("GET", route, query=parse_php_query(query)))
+    return served.status, served.body
+
+
+# -- the seed ------------------------------------------------------------------------------------
+
+
+def test_seed_post_is_served_byte_for_byte_from_the_ioplus_dump(ioplus_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_NOW", SEED_NOW)
+    status, body = serve(ioplus_url, "/wp/v2/posts/463973")
+    assert status == 200
+    assert body == SEED.read_bytes()
+
+
+def test_seed_file_alone_imports_with_the_ids_it_refers_to(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = connect(database_url)
+    report = run_import(db, [str(SEED)])
+    assert report.posts == 1 and report.stubs > 0
+    monkeypatch.setenv("BROADSHEET_NOW", SEED_NOW)
+    status, body = serve(database_url, "/wp/v2/posts/463973")
+    item = json.loads(body)
+    seed = json.loads(SEED.read_bytes())
+    assert status == 200
+    for key in ("id", "link", "categories", "tags", "location", "article_type", "author", "featured_media",
+                "class_list", "tax_additional", "author_meta", "featured_img", "title", "content", "excerpt"):
+        assert item[key] == seed[key], key
+    assert item["_links"] == seed["_links"]
+
+
+# -- dump folders and files ----------------------------------------------------------------------
+
+
+def test_importing_the_same_dump_twice_changes_nothing(oracle_copy: str) -> None:
+    before = snapshot(oracle_copy)
+    report = run_import(connect(oracle_copy), [str(DUMP)], site_settings=load_settings_file(str(SITE)))
+    assert report.posts == 0 and report.skipped_posts == 56
+    assert snapshot(oracle_copy) == before
+
+
+def test_an_item_with_a_newer_modified_date_replaces_the_stored_one(oracle_copy: str, tmp_path: Path) -> None:
+    posts = json.loads((DUMP / "posts.json").read_text())
+    item = next(p for p in posts if p["id"] == 7)
+    item["modified"], item["modified_gmt"] = "2025-01-01T10:00:00", "2025-01-01T09:00:00"
+    item["title"] = {"raw": "Changed", "rendered": "Changed"}
+    older = dict(next(p for p in posts if p["id"] == 8), title={"raw": "Old", "rendered": "Old"})
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([item, older]))
+    report = run_import(connect(oracle_copy), [str(path)])
+    assert (report.posts, report.skipped_posts) == (1, 1)
+    db = connect(oracle_copy)
+    assert db.scalar("SELECT title_rendered FROM posts WHERE id = 7") == "Changed"
+    assert db.scalar("SELECT title_rendered FROM posts WHERE id = 8") != "Old"
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[{"id": 1, "type": "post"', "malformed JSON"),
+    ('{"id": "abc", "type": "post", "status": "publish", "date": "2020-01-01T00:00:00"}', "valid numeric id"),
+    ('{"id": 5, "type": "post", "status": "publish", "date": "yesterday"}', "not a date"),
+    ('[1, 2, 3]', "expected JSON objects"),
+    ('\xff\xfe', "UTF-8"),
+])
+def test_bad_files_fail_with_one_line_and_leave_the_database_as_it_was(
+        oracle_copy: str, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content.encode("latin-1"))
+    before = snapshot(oracle_copy)
+    with pytest.raises(ImportError_, match=message):
+        run_import(connect(oracle_copy), [str(DUMP), str(path)], site_settings=load_settings_file(str(SITE)))
+    assert snapshot(oracle_copy) == before
+
+
+def test_a_truncated_dump_file_aborts_the_whole_import(database_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "dump"
+    shutil.copytree(DUMP, folder)
+    text = (folder / "comments.json").read_text()
+    (folder / "comments.json").write_text(text[: len(text) // 2])
+    with pytest.raises(ImportError_, match="comments.json: malformed JSON"):
+        run_import(connect(database_url), [str(folder)])
+    assert snapshot(database_url)["posts"] == []
+
+
+def test_cli_import_reports_bad_input_in_one_line_with_a_nonzero_exit(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    db = tmp_path / "cli.db"
+    result = subprocess.run([sys.executable, "-m", "broadsheet", "import", str(bad), "--database", f"sqlite:///{db}"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("broadsheet: ")
+    assert "malformed JSON" in result.stderr
+
+
+def test_cli_import_then_serve_a_dump(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    result = subprocess.run([sys.executable, "-m", "broadsheet", "import", str(DUMP), "--site-settings", str(SITE),
+                             "--database", f"sqlite:///{db}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "imported 56 posts" in result.stdout
+
+
+# -- live sites ----------------------------------------------------------------------------------
+
+
+class DumpSite:
+    """A fake WordPress answering the crawler from a dump folder (authenticated view)."""
+
+    def __init__(self, folder: Path, *, fail_after: int | None = None) -> None:
+        self.docs = {name: json.loads((folder / f"{name}.json").read_text())
+                     for name in ("index", "settings", "types", "taxonomies")}
+        self.collections = {p.stem: json.loads(p.read_text()) for p in folder.glob("*.json")
+                            if p.stem not in ("index", "settings", "types", "taxonomies", "statuses")}
+        self.requests = 0
+        self.fail_after = fail_after
+        self.auth = "Basic " + base64.b64encode(b"admin:secret").decode()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.fail_after is not None and self.requests > self.fail_after:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.headers.get("authorization") != self.auth:
+            return httpx.Response(401, json={"code": "rest_not_logged_in"})
+        parts = urlsplit(str(request.url))
+        route = parts.path.split("/wp-json", 1)[1] or "/"
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if route == "/":
+            return self._json(self.docs["index"])
+        if route == "/wp/v2/users/me":
+            return self._json(self.collections["users"][0])
+        if route == "/wp/v2/settings":
+            return self._json(self.docs["settings"])
+        if route in ("/wp/v2/types", "/wp/v2/taxonomies"):
+            return self._json(self.docs[route.rsplit("/", 1)[1]])
+        name = route.removeprefix("/wp/v2/")
+        if name.endswith("/revisions"):
+            parent = int(name.split("/")[1])
+            items = [r for r in self.collections["revisions"] if r["parent"] == parent]
+        else:
+            items = self.collections.get(name)
+            if items is None:
+                return httpx.Response(404, json={"code": "rest_no_route"})
+        per_page, page = int(query.get("per_page", 10)), int(query.get("page", 1))
+        chunk = items[(page - 1) * per_page: page * per_page]
+        pages = max(1, -(-len(items) // per_page))
+        return httpx.Response(200, content=phpjson.dumps_bytes(chunk),
+                              headers={"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages),
+                                       "Content-Type": "application/json"})
+
+    def _json(self, value: object) -> httpx.Response:
+        return httpx.Response(200, content=phpjson.dumps_bytes(value), headers={"Content-Type": "application/json"})
+
+
+def test_authenticated_crawl_of_a_live_site_imports_everything(database_url: str) -> None:
+    site = DumpSite(DUMP)
+    client = httpx.Client(transport=httpx.MockTransport(site))
+    report = run_import(connect(database_url), ["http://wp.test/archive"], auth="admin:secret", client=client,
+                        site_settings=load_settings_file(str(SITE)))
+    assert (report.posts, report.terms, report.users, report.comments) == (56, 34, 5, 9)
+
+
+def test_a_crawl_whose_site_stops_answering_halfway_writes_nothing(oracle_copy: str) -> None:
+    before = snapshot(oracle_copy)
+    client = httpx.Client(transport=httpx.MockTransport(DumpSite(DUMP, fail_after=9)))
+    with pytest.raises(ImportError_, match="ConnectError"):
+        run_import(connect(oracle_copy), ["http://wp.test/archive"], auth="admin:secret", client=client)
+    assert snapshot(oracle_copy) == before
+
+
+def test_anonymous_crawl_sees_what_the_public_sees(oracle_url: str, database_url: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crawl Broadsheet itself (serving the oracle) anonymously: published content only."""
+    from broadsheet.rest.request import parse_php_query
+
+    monkeypatch.setenv("BROADSHEET_NOW", "2026-11-27T12:00:00Z")
+    source = create_app(oracle_url)
+    prefix = "http://127.0.0.1:8081/archive/wp-json"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        parts = urlsplit(str(request.url))
+        route = parts.path.split("/wp-json", 1)[1] or "/"
+        served = source.service.server.serve(Request("GET", route.rstrip("/") or "/",
+                                                     query=parse_php_query(parts.query)))
+        return httpx.Response(served.status, headers=served.headers, content=served.body)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    report = run_import(connect(database_url), [prefix.removesuffix("/wp-json")], client=client)
+    assert report.posts == 37 + 5 + 4  # published posts, pages and media
+    status, body = serve(database_url, "/wp/v2/posts/463973")
+    mine = json.loads(body)
+    theirs = json.loads(serve(oracle_url, "/wp/v2/posts/463973")[1])
+    assert status == 200
+    assert mine == theirs
