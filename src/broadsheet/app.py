@@ -10,11 +10,10 @@ changes.
 from __future__ import annotations
 
 import json
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request as HttpRequest
@@ -289,12 +288,3 @@ def create_app(database_url: str, *, cache: bool = True) -> BroadsheetApp:
     """The ASGI application serving the site stored at ``database_url``."""
     return BroadsheetApp(Service(connect(database_url)), cache=cache)
 
-
-def unquote_path(path: str) -> str:
-    """Percent-decoded request path."""
-    return unquote(path)
-
-
-def now_ms() -> float:
-    """Monotonic milliseconds (for logs)."""
-    return time.monotonic() * 1000

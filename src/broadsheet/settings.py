@@ -80,6 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oracle_backport", "boolean", False, "Emit class_list and targetHints on an older wp_version."),
     Setting("extensions", "object|null", None, "Site extensions and their settings (docs/extensions.md); null = default profile."),
     Setting("registered_meta", "object|null", None, "Registered REST meta keys per post type; null = from extensions and core."),
+    Setting("rest_fields", "object|null", None, "Additional REST field names per post type in output order; null = extensions' order."),
     Setting("application_passwords", "boolean", True, "Advertise application passwords in the index."),
     Setting("jsonp_enabled", "boolean", True, "Allow _jsonp callbacks."),
 )
@@ -148,3 +149,18 @@ class SiteSettings(Mapping[str, Any]):
         """Base URL of uploaded files."""
         uploads = self["uploads"] or {}
         return str(uploads.get("baseurl") or f"{str(self['url']).rstrip('/')}/wp-content/uploads")
+
+
+def markdown_table() -> str:
+    """The settings table as Markdown (docs/settings.md embeds it)."""
+    import json
+
+    lines = ["| setting | type | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        shown = json.dumps(s.default) if not isinstance(s.default, str) or s.default else '""'
+        lines.append(f"| `{s.name}` | {s.type} | `{shown}` | {s.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

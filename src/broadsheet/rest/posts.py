@@ -74,7 +74,7 @@ class PostsController:
 
         pt, ns = self.post_type, self.post_type.rest_namespace
         schema = lambda: schemas.post_schema(self.env, pt)  # noqa: E731
-        batch = True
+        batch = pt.name != "attachment"  # the attachments controller opts out of batching
         self.server.register(ns, self.base, [
             Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args(), batch),
             Endpoint(CREATABLE, self.write_refused, self.create_permission,
@@ -82,13 +82,11 @@ class PostsController:
         ], schema)
         item = f"{self.base}/(?P<id>[\\d]+)"
         id_arg = {"id": {"description": "Unique identifier for the post.", "type": "integer"}}
-        if pt.name == "attachment":
-            id_arg = {"id": {"description": "Unique identifier for the attachment.", "type": "integer"}}
         get_args: dict[str, Any] = {**id_arg, "context": self._context_arg()}
         if pt.name != "attachment":
             get_args["password"] = {"description": "The password for the post if it is password protected.",
                                     "type": "string"}
-            if self.env.site.compat.excerpt_length_param and pt.supports_feature("excerpt"):
+            if self.env.site.compat.excerpt_length_param and "excerpt" in schema()["properties"]:
                 get_args["excerpt_length"] = {
                     "description": "Override the default excerpt length.", "type": "integer"}
         delete_args = {**id_arg, "force": {

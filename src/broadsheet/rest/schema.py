@@ -7,6 +7,7 @@ strings); values from JSON bodies carry their JSON types.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -32,6 +33,7 @@ _DATE = re.compile(
 )
 _HEX_COLOR = re.compile(r"^#([A-Fa-f0-9]{3}){1,2}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
+_IPV4 = re.compile(r"^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,6 +173,19 @@ def parse_date(value: Any) -> bool:
         return False
     try:
         datetime.strptime(value[:19].replace("t", "T").replace(" ", "T"), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def is_ip_address(value: Any) -> bool:
+    """rest_is_ip_address: a dotted IPv4 address (leading zeros allowed) or an IPv6 address."""
+    if not isinstance(value, str):
+        return False
+    if _IPV4.match(value):
+        return True
+    try:
+        ipaddress.IPv6Address(value)
     except ValueError:
         return False
     return True
@@ -457,6 +472,8 @@ def validate(value: Any, args: dict[str, Any], param: str) -> RestError | None:
             return RestError("rest_invalid_email", "Invalid email address.")
         if fmt == "uuid" and not (isinstance(value, str) and _UUID.match(value)):
             return RestError("rest_invalid_uuid", f"{param} is not a valid UUID.")
+        if fmt == "ip" and not is_ip_address(value):
+            return RestError("rest_invalid_ip", f"{param} is not a valid IP address.")
     return None
 
 

@@ -901,3 +901,22 @@ def settings_schema(env: Env) -> dict[str, Any]:
 def settings_write_args(env: Env) -> dict[str, Any]:
     """Update arguments of settings."""
     return endpoint_args(_settings_properties(env), create=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registries as WordPress lists them
+
+# Core's block-editor post types shown in REST (Broadsheet serves none of their routes), by release.
+_EDITOR_POST_TYPES: tuple[tuple[tuple[int, int], str], ...] = (
+    ((5, 9), "nav_menu_item"), ((5, 0), "wp_block"), ((5, 9), "wp_template"),
+    ((5, 9), "wp_template_part"), ((6, 6), "wp_global_styles"), ((5, 9), "wp_navigation"),
+    ((6, 5), "wp_font_family"), ((6, 5), "wp_font_face"),
+)
+
+
+def rest_post_type_names(env: Env) -> list[str]:
+    """Every post type WordPress shows in REST, in registration order (core, editor types, the site's)."""
+    core = [name for name in ("post", "page", "attachment") if name in env.site.post_types]
+    editor = [name for since, name in _EDITOR_POST_TYPES if env.site.compat.at_least(*since)]
+    own = [name for name in env.site.post_types if name not in core]
+    return list(dict.fromkeys([*core, *editor, *own]))

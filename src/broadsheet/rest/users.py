@@ -32,16 +32,19 @@ class UsersController:
         from . import schemas
 
         schema = lambda: schemas.user_schema(self.env)  # noqa: E731
+        batch = self.env.site.compat.at_least(6, 6)  # users became batchable in 6.6
         self.server.register("wp/v2", "/users", [
-            Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args()),
-            Endpoint(CREATABLE, self.refuse, self.create_permission, schemas.user_write_args(self.env, create=True)),
+            Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args(), batch),
+            Endpoint(CREATABLE, self.refuse, self.create_permission, schemas.user_write_args(self.env, create=True),
+                     batch),
         ], schema)
         id_arg = {"id": {"description": "Unique identifier for the user.", "type": "integer"}}
         self.server.register("wp/v2", "/users/(?P<id>[\\d]+)", [
-            Endpoint(READABLE, self.get_item, self.get_item_permission, {**id_arg, "context": context_param()}),
+            Endpoint(READABLE, self.get_item, self.get_item_permission, {**id_arg, "context": context_param()},
+                     batch),
             Endpoint(EDITABLE, self.refuse, self.update_permission,
-                     {**id_arg, **schemas.user_write_args(self.env, create=False)}),
-            Endpoint(DELETABLE, self.refuse, self.delete_permission, {**id_arg, **self._delete_args()}),
+                     {**id_arg, **schemas.user_write_args(self.env, create=False)}, batch),
+            Endpoint(DELETABLE, self.refuse, self.delete_permission, {**id_arg, **self._delete_args()}, batch),
         ], schema)
         self.server.register("wp/v2", "/users/me", [
             Endpoint(READABLE, self.get_me, None, {"context": context_param()}),
@@ -86,7 +89,9 @@ class UsersController:
                                 "type": "array", "items": {"type": "string"}}
         args["who"] = {"description": "Limit result set to users who are considered authors.",
                        "type": "string", "enum": ["authors"]}
-        types = {name: name for name in self.env.site.post_types}
+        from .schemas import rest_post_type_names
+
+        types = {name: name for name in rest_post_type_names(self.env)}
         args["has_published_posts"] = {
             "description": "Limit result set to users who have published posts.",
             "type": ["boolean", "array"], "items": {"type": "string", "enum": types}}
@@ -141,8 +146,8 @@ class UsersController:
         return True
 
     def me_permission(self, request: Request) -> bool | RestError:
-        """/users/me needs a logged-in user."""
-        return RestError("rest_not_logged_in", "You are not currently logged in.", status=401)
+        """Editing/deleting /users/me checks the current user's id: anonymous is 0, an unknown user (404)."""
+        return RestError("rest_user_invalid_id", "Invalid user ID.", status=404)
 
     def create_permission(self, request: Request) -> bool | RestError:
         """Creating users needs create_users."""

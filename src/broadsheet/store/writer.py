@@ -127,3 +127,152 @@ def update_rendered(db: Database, post_id: int, title: str, content: str, excerp
         " rendered_by = 'broadsheet' WHERE id = ?",
         (title, content, excerpt, post_id),
     )
+
+
+# -- bulk writes (importers of large files) ----------------------------------------------------
+
+_POST_INSERT_COLUMNS = (*POST_COLUMNS, "title_key", "excerpt_key", "content_key")
+_COMMENT_COLUMNS = (
+    "id",
+    "post_id",
+    "parent",
+    "author",
+    "author_name",
+    "author_email",
+    "author_url",
+    "author_ip",
+    "author_user_agent",
+    "date",
+    "date_gmt",
+    "content_raw",
+    "content_rendered",
+    "rendered_by",
+    "status",
+    "type",
+    "avatar_urls",
+    "meta",
+    "search_text",
+)
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" for _ in range(count))
+
+
+def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "id") -> None:
+    """Delete the rows of ``table`` whose ``column`` is one of ``ids`` (a few statements)."""
+    for start in range(0, len(ids), 500):
+        part = list(ids[start : start + 500])
+        db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(part))})", part)
+
+
+def insert_posts(db: Database, posts: Sequence[Post]) -> None:
+    """Insert many posts whose ids are not stored (one statement for the whole batch)."""
+    rows = [[*_post_values(post), *post_keys(post)] for post in posts]
+    db.executemany(
+        f"INSERT INTO posts ({', '.join(_POST_INSERT_COLUMNS)}) VALUES ({_marks(len(_POST_INSERT_COLUMNS))})",
+        rows,
+    )
+
+
+def replace_posts_meta(db: Database, meta: Mapping[int, Mapping[str, Sequence[str]]]) -> None:
+    """Replace the raw meta rows of many posts at once."""
+    delete_by_ids(db, "postmeta", list(meta), "post_id")
+    rows = [
+        (post_id, key, value, position)
+        for post_id, pairs in meta.items()
+        for key, values in pairs.items()
+        for position, value in enumerate(values)
+    ]
+    db.executemany("INSERT INTO postmeta (post_id, key, value, position) VALUES (?, ?, ?, ?)", rows)
+
+
+def replace_posts_terms(db: Database, relationships: Mapping[int, Iterable[int]]) -> None:
+    """Replace the term relationships of many posts at once."""
+    delete_by_ids(db, "term_relationships", list(relationships), "post_id")
+    rows = [(post_id, tid) for post_id, ids in relationships.items() for tid in dict.fromkeys(ids)]
+    db.executemany("INSERT INTO term_relationships (post_id, term_id) VALUES (?, ?)", rows)
+
+
+def upsert_terms(db: Database, terms: Sequence[Term]) -> None:
+    """Insert or replace many terms at once."""
+    delete_by_ids(db, "terms", [t.id for t in terms])
+    db.executemany(
+        "INSERT INTO terms (id, taxonomy, name, slug, description, parent, meta, name_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                t.id,
+                t.taxonomy,
+                t.name,
+                t.slug,
+                t.description,
+                t.parent,
+                phpjson.dumps(t.meta),
+                fold(t.name),
+            )
+            for t in terms
+        ],
+    )
+
+
+def _comment_values(comment: Comment) -> tuple[Any, ...]:
+    content = comment.content_raw if comment.content_raw is not None else comment.content_rendered
+    search = fold(
+        " ".join(
+            [
+                content,
+                comment.author_name,
+                comment.author_email,
+                comment.author_url,
+                comment.author_ip,
+            ]
+        )
+    )
+    return (
+        comment.id,
+        comment.post_id,
+        comment.parent,
+        comment.author,
+        comment.author_name,
+        comment.author_email,
+        comment.author_url,
+        comment.author_ip,
+        comment.author_user_agent,
+        comment.date,
+        comment.date_gmt,
+        comment.content_raw,
+        comment.content_rendered,
+        comment.rendered_by,
+        comment.status,
+        comment.type,
+        phpjson.dumps(comment.avatar_urls) if comment.avatar_urls is not None else None,
+        phpjson.dumps(comment.meta),
+        search,
+    )
+
+
+def upsert_comments(db: Database, comments: Sequence[Comment]) -> None:
+    """Insert or replace many comments at once."""
+    delete_by_ids(db, "comments", [c.id for c in comments])
+    db.executemany(
+        f"INSERT INTO comments ({', '.join(_COMMENT_COLUMNS)}) VALUES ({_marks(len(_COMMENT_COLUMNS))})",
+        [_comment_values(c) for c in comments],
+    )
+
+
+def update_rendered_many(db: Database, rows: Sequence[tuple[int, str, str, str]]) -> None:
+    """Store Broadsheet's rendering of many posts: (id, title, content, excerpt) rows."""
+    db.executemany(
+        "UPDATE posts SET title_rendered = ?, content_rendered = ?, excerpt_rendered = ?,"
+        " rendered_by = 'broadsheet' WHERE id = ?",
+        [(title, content, excerpt, post_id) for post_id, title, content, excerpt in rows],
+    )
+
+
+def update_comments_rendered(db: Database, rows: Sequence[tuple[int, str]]) -> None:
+    """Store Broadsheet's rendering of comments: (id, content) rows."""
+    db.executemany(
+        "UPDATE comments SET content_rendered = ?, rendered_by = 'broadsheet' WHERE id = ?",
+        [(content, comment_id) for comment_id, content in rows],
+    )
