@@ -55,6 +55,11 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs) if pairs else JsonObject()
 
 
+def dumps_storage(value: Any) -> str:
+    """JSON for storing a value as it is (empty objects stay objects; no PHP reshaping)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON keeping key order; an empty object stays an object when re-encoded."""
     return json.loads(text, object_pairs_hook=_pairs)

@@ -115,19 +115,11 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
     return report
 
 
-def computed_fields(settings: dict[str, Any]) -> set[str]:
-    """Names of REST fields the site's extensions compute (not stored verbatim)."""
-    loaded = ext.load_all(settings.get("extensions"))
-    keep = {"acf", "blocksy_meta"}  # kept as the source showed them when no raw meta exists
-    return {f.name for e in loaded for f in e.fields} - keep
-
-
 def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report: ImportReport) -> None:
     """Write one source's objects."""
     uploads = (settings.get("uploads") or {}).get("baseurl")
     bases = {t.get("rest_base") or t.get("name") for t in settings.get("taxonomies") or []}
     bases |= {"categories", "tags"}
-    computed = computed_fields(settings)
     for item in bundle.users:
         writer.upsert_user(db, to_user(item))
         report.users += 1
@@ -135,7 +127,7 @@ def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report:
         writer.upsert_term(db, to_term(item))
         report.terms += 1
     for item in bundle.posts:
-        post, meta, term_ids = to_post(item, uploads_baseurl=uploads, computed=computed,
+        post, meta, term_ids = to_post(item, uploads_baseurl=uploads,
                                        taxonomy_bases=frozenset(b for b in bases if b))
         if writer.upsert_post(db, post):
             writer.set_post_meta(db, post.id, meta)

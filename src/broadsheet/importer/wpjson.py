@@ -9,12 +9,14 @@ extension computes) are not stored: Broadsheet computes them again when serving.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from .. import phpjson
 from ..store.models import Comment, Post, Term, User
 
 ZERO = "0000-00-00 00:00:00"
+UNKNOWN_PASSWORD_PREFIX = "broadsheet-unknown-password:"
 
 # Keys of the core post object; anything else before _links is an additional (plugin) field.
 CORE_POST_KEYS = frozenset([
@@ -96,7 +98,6 @@ def extra_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
-            computed: set[str] | frozenset[str] = frozenset(),
             taxonomy_bases: set[str] | frozenset[str] = frozenset()) -> tuple[Post, dict[str, list[str]], list[int]]:
     """A post-type REST object → (post row, raw meta rows, term ids)."""
     pid = item_id(item)
@@ -107,12 +108,22 @@ def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
     if isinstance(item.get("meta"), dict):
         fields["meta"] = item["meta"]
     for name, value in extra_fields(item).items():
-        if name not in computed and name not in taxonomy_bases:
+        if name not in taxonomy_bases:
             fields[name] = value
+    revisions = _revision_links(item)
+    if revisions:
+        fields["_revisions"] = revisions
     for name in ("permalink_template", "generated_slug", "missing_image_sizes"):
         if name in item:
             fields[name] = item[name]
     is_media = post_type == "attachment"
+    password = item.get("password")
+    if not isinstance(password, str):
+        # An anonymous crawl sees that a post is protected but not its password: store an
+        # unguessable one, so the post stays protected and no request can unlock it.
+        protected = isinstance(item.get("content"), dict) and item["content"].get("protected") is True
+        password = UNKNOWN_PASSWORD_PREFIX + secrets.token_hex(16) if protected else ""
+    declared = item.get("comment_count")
     post = Post(
         id=pid, type=post_type, status=status,
         date=mysql_date(item.get("date"), "date", pid),
@@ -123,7 +134,7 @@ def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
         parent=_int(item.get("post") if is_media else item.get("parent"), "parent", pid),
         menu_order=_int(item.get("menu_order"), "menu_order", pid),
         slug=str(item.get("slug") or ""),
-        password=str(item.get("password") or ""),
+        password=password,
         comment_status=str(item.get("comment_status") or "closed"),
         ping_status=str(item.get("ping_status") or "closed"),
         guid=(_raw(guid) if _raw(guid) is not None else _rendered(guid)) or "",
@@ -137,6 +148,7 @@ def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
         excerpt_raw=_raw(item.get("caption") if is_media else item.get("excerpt")),
         excerpt_rendered=_rendered(item.get("caption") if is_media else item.get("excerpt")),
         rendered_by="source",
+        comment_count=int(declared) if isinstance(declared, str | int) and str(declared).isdigit() else 0,
         fields=fields,
     )
     meta: dict[str, list[str]] = {}
@@ -149,6 +161,24 @@ def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
     if is_media:
         meta.update(_media_meta(item, uploads_baseurl))
     return post, meta, post_terms(item, sorted(taxonomy_bases))
+
+
+def _revision_links(item: dict[str, Any]) -> dict[str, int] | None:
+    """What a post's links say about its revisions (count, newest id), for crawls without them."""
+    links = item.get("_links")
+    if not isinstance(links, dict):
+        return None
+    history = links.get("version-history")
+    if not isinstance(history, list) or not history or not isinstance(history[0], dict):
+        return None
+    count = history[0].get("count")
+    newest = 0
+    predecessor = links.get("predecessor-version")
+    if isinstance(predecessor, list) and predecessor and isinstance(predecessor[0], dict):
+        newest = int(predecessor[0].get("id") or 0)
+    if isinstance(count, int) and count > 0:
+        return {"count": count, "newest": newest}
+    return None
 
 
 def _media_meta(item: dict[str, Any], uploads_baseurl: str | None) -> dict[str, list[str]]:
@@ -177,7 +207,7 @@ def _media_meta(item: dict[str, Any], uploads_baseurl: str | None) -> dict[str, 
             for key, value in details.items():
                 ordered[key] = cleaned if key == "sizes" else value
             stored = ordered
-        meta["_wp_attachment_metadata"] = [phpjson.dumps(stored).replace("\\/", "/")]
+        meta["_wp_attachment_metadata"] = [phpjson.dumps_storage(stored)]
     alt = item.get("alt_text")
     if isinstance(alt, str) and alt:
         meta["_wp_attachment_image_alt"] = [alt]

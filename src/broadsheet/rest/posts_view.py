@@ -417,6 +417,9 @@ class PostSerializer:
             response.add_link("replies", url(f"/wp/v2/comments?post={post.id}"), embeddable=True)
         if pt.name in ("post", "page") or pt.supports_feature("revisions"):
             count, newest = self.env.cache.revision_stats(post.id)
+            declared = post.fields.get("_revisions")
+            if not count and isinstance(declared, dict):
+                count, newest = int(declared.get("count") or 0), int(declared.get("newest") or 0)
             response.add_link("version-history", url(f"{base}/{post.id}/revisions"), count=count)
             if count > 0:
                 response.add_link("predecessor-version", url(f"{base}/{post.id}/revisions/{newest}"), id=newest)

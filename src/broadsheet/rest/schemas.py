@@ -48,14 +48,42 @@ AVATAR_SIZES = (24, 48, 96)
 
 # Features whose properties the three core post types always show, whatever they support.
 FIXED_FEATURES = {
-    "post": ("title", "editor", "author", "excerpt", "thumbnail", "comments", "revisions",
-             "post-formats", "custom-fields"),
-    "page": ("title", "editor", "author", "excerpt", "thumbnail", "comments", "revisions",
-             "page-attributes", "custom-fields"),
+    "post": (
+        "title",
+        "editor",
+        "author",
+        "excerpt",
+        "thumbnail",
+        "comments",
+        "revisions",
+        "post-formats",
+        "custom-fields",
+    ),
+    "page": (
+        "title",
+        "editor",
+        "author",
+        "excerpt",
+        "thumbnail",
+        "comments",
+        "revisions",
+        "page-attributes",
+        "custom-fields",
+    ),
     "attachment": ("title", "author", "comments", "revisions", "custom-fields"),
 }
-FEATURE_ORDER = ("title", "editor", "author", "excerpt", "thumbnail", "comments", "revisions",
-                 "page-attributes", "post-formats", "custom-fields")
+FEATURE_ORDER = (
+    "title",
+    "editor",
+    "author",
+    "excerpt",
+    "thumbnail",
+    "comments",
+    "revisions",
+    "page-attributes",
+    "post-formats",
+    "custom-fields",
+)
 
 _UNSET: Any = object()
 _USERNAME_OK = re.compile(r"^[A-Za-z0-9_.@-]+(?: [A-Za-z0-9_.@-]+)*$")
@@ -66,9 +94,17 @@ _USERNAME_OK = re.compile(r"^[A-Za-z0-9_.@-]+(?: [A-Za-z0-9_.@-]+)*$")
 
 
 def _p(
-    description: str, type_: Any, context: list[str], *, fmt: str | None = None,
-    enum: list[Any] | None = None, items: Prop | None = None, readonly: bool = False,
-    properties: dict[str, Prop] | None = None, default: Any = _UNSET, required: bool = False,
+    description: str,
+    type_: Any,
+    context: list[str],
+    *,
+    fmt: str | None = None,
+    enum: list[Any] | None = None,
+    items: Prop | None = None,
+    readonly: bool = False,
+    properties: dict[str, Prop] | None = None,
+    default: Any = _UNSET,
+    required: bool = False,
     hooks: dict[str, Any] | None = None,
 ) -> Prop:
     """A property in WordPress's usual key order (description, type, format, enum, items, …)."""
@@ -93,9 +129,15 @@ def _p(
     return prop
 
 
-def _schema(title: str, properties: dict[str, Prop], links: list[Prop] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"$schema": SCHEMA_URL, "title": title, "type": "object",
-                              "properties": properties}
+def _schema(
+    title: str, properties: dict[str, Prop], links: list[Prop] | None = None
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "$schema": SCHEMA_URL,
+        "title": title,
+        "type": "object",
+        "properties": properties,
+    }
     if links:
         schema["links"] = links
     return schema
@@ -200,7 +242,9 @@ def _check_user_password(value: Any, request: Request, name: str) -> Any:
     if password in ("", "0"):
         return RestError("rest_user_invalid_password", "Passwords cannot be empty.", status=400)
     if "\\" in password:
-        return RestError("rest_user_invalid_password", 'Passwords cannot contain the "\\" character.', status=400)
+        return RestError(
+            "rest_user_invalid_password", 'Passwords cannot contain the "\\" character.', status=400
+        )
     return password
 
 
@@ -279,7 +323,8 @@ def _empty_for(type_: str) -> Any:
 
 def _closed_objects(schema: Prop) -> Prop:
     """Object schemas without ``additionalProperties`` get ``false`` (nested ones too)."""
-    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    declared = schema.get("type")
+    types: list[Any] = declared if isinstance(declared, list) else [declared]
     out = dict(schema)
     if "object" in types:
         for key in ("properties", "patternProperties"):
@@ -291,7 +336,9 @@ def _closed_objects(schema: Prop) -> Prop:
     return out
 
 
-def _meta_key_schema(env: Env, type_: str, description: str, default: Any, extra: Prop | None = None) -> Prop:
+def _meta_key_schema(
+    env: Env, type_: str, description: str, default: Any, extra: Prop | None = None
+) -> Prop:
     """One registered meta key's schema: type, title (6.7+), description, default, then its own keys."""
     prop: Prop = {"type": type_}
     if env.site.compat.at_least(6, 7):
@@ -304,28 +351,42 @@ def _meta_key_schema(env: Env, type_: str, description: str, default: Any, extra
 
 def _meta_property(properties: dict[str, Prop]) -> Prop:
     return {
-        "description": "Meta fields.", "type": "object", "context": VE, "properties": properties,
+        "description": "Meta fields.",
+        "type": "object",
+        "context": VE,
+        "properties": properties,
         "arg_options": {"sanitize_callback": False, "validate_callback": _is_php_array},
     }
 
 
 def _post_meta(env: Env, post_type: str) -> Prop:
     keys = env.registered_meta.get(post_type, [])
-    return _meta_property({
-        m.key: _meta_key_schema(env, m.type, m.description, m.default) for m in keys
-    })
+    return _meta_property(
+        {m.key: _meta_key_schema(env, m.type, m.description, m.default) for m in keys}
+    )
 
 
 def _user_meta(env: Env) -> Prop:
     props: dict[str, Prop] = {}
     if env.site.compat.at_least(6, 1):  # block editor preferences, registered by core
-        props["persisted_preferences"] = _meta_key_schema(env, "object", "", [], {
-            "context": EDIT,
-            "properties": {"_modified": {
-                "description": "The date and time the preferences were updated.",
-                "type": "string", "format": "date-time", "readonly": False}},
-            "additionalProperties": True,
-        })
+        props["persisted_preferences"] = _meta_key_schema(
+            env,
+            "object",
+            "",
+            [],
+            {
+                "context": EDIT,
+                "properties": {
+                    "_modified": {
+                        "description": "The date and time the preferences were updated.",
+                        "type": "string",
+                        "format": "date-time",
+                        "readonly": False,
+                    }
+                },
+                "additionalProperties": True,
+            },
+        )
     return _meta_property(props)
 
 
@@ -333,7 +394,8 @@ def _comment_meta(env: Env) -> Prop:
     props: dict[str, Prop] = {}
     if env.site.compat.at_least(6, 9):  # notes (block comments) resolution state
         props["_wp_note_status"] = _meta_key_schema(
-            env, "string", "Note resolution status", None, {"enum": ["resolved", "reopen"]})
+            env, "string", "Note resolution status", None, {"enum": ["resolved", "reopen"]}
+        )
     return _meta_property(props)
 
 
@@ -341,12 +403,21 @@ def _comment_meta(env: Env) -> Prop:
 # Posts
 
 
-def _rendered_object(what: str, noun: str, raw_context: list[str], rendered_context: list[str],
-                     *extra: tuple[str, Prop]) -> dict[str, Prop]:
+def _rendered_object(
+    what: str,
+    noun: str,
+    raw_context: list[str],
+    rendered_context: list[str],
+    *extra: tuple[str, Prop],
+) -> dict[str, Prop]:
     return {
         "raw": _p(f"{what} for the {noun}, as it exists in the database.", "string", raw_context),
-        "rendered": _p(f"HTML {what.lower()} for the {noun}, transformed for display.", "string",
-                       rendered_context, readonly=True),
+        "rendered": _p(
+            f"HTML {what.lower()} for the {noun}, transformed for display.",
+            "string",
+            rendered_context,
+            readonly=True,
+        ),
         **dict(extra),
     }
 
@@ -355,52 +426,131 @@ _NO_HOOKS = {"sanitize_callback": False, "validate_callback": False}
 
 
 def _title_prop() -> Prop:
-    return _p("The title for the post.", "object", VEE, hooks=_NO_HOOKS,
-              properties=_rendered_object("Title", "post", EDIT, VEE))
+    return _p(
+        "The title for the post.",
+        "object",
+        VEE,
+        hooks=_NO_HOOKS,
+        properties=_rendered_object("Title", "post", EDIT, VEE),
+    )
 
 
 def _content_prop() -> Prop:
-    return _p("The content for the post.", "object", VE, hooks=_NO_HOOKS, properties=_rendered_object(
-        "Content", "post", EDIT, VE,
-        ("block_version", _p("Version of the content block format used by the post.", "integer", EDIT,
-                             readonly=True)),
-        ("protected", _p("Whether the content is protected with a password.", "boolean", VEE,
-                         readonly=True)),
-    ))
+    return _p(
+        "The content for the post.",
+        "object",
+        VE,
+        hooks=_NO_HOOKS,
+        properties=_rendered_object(
+            "Content",
+            "post",
+            EDIT,
+            VE,
+            (
+                "block_version",
+                _p(
+                    "Version of the content block format used by the post.",
+                    "integer",
+                    EDIT,
+                    readonly=True,
+                ),
+            ),
+            (
+                "protected",
+                _p(
+                    "Whether the content is protected with a password.",
+                    "boolean",
+                    VEE,
+                    readonly=True,
+                ),
+            ),
+        ),
+    )
 
 
 def _excerpt_prop() -> Prop:
-    return _p("The excerpt for the post.", "object", VEE, hooks=_NO_HOOKS, properties=_rendered_object(
-        "Excerpt", "post", EDIT, VEE,
-        ("protected", _p("Whether the excerpt is protected with a password.", "boolean", VEE,
-                         readonly=True)),
-    ))
+    return _p(
+        "The excerpt for the post.",
+        "object",
+        VEE,
+        hooks=_NO_HOOKS,
+        properties=_rendered_object(
+            "Excerpt",
+            "post",
+            EDIT,
+            VEE,
+            (
+                "protected",
+                _p(
+                    "Whether the excerpt is protected with a password.",
+                    "boolean",
+                    VEE,
+                    readonly=True,
+                ),
+            ),
+        ),
+    )
 
 
 def _guid_prop() -> Prop:
-    return _p("The globally unique identifier for the post.", "object", VE, readonly=True, properties={
-        "raw": _p("GUID for the post, as it exists in the database.", "string", EDIT, readonly=True),
-        "rendered": _p("GUID for the post, transformed for display.", "string", VE, readonly=True),
-    })
+    return _p(
+        "The globally unique identifier for the post.",
+        "object",
+        VE,
+        readonly=True,
+        properties={
+            "raw": _p(
+                "GUID for the post, as it exists in the database.", "string", EDIT, readonly=True
+            ),
+            "rendered": _p(
+                "GUID for the post, transformed for display.", "string", VE, readonly=True
+            ),
+        },
+    )
 
 
 def _post_base(env: Env, pt: PostType) -> dict[str, Prop]:
     """Properties every post type has: dates, guid, id, link, slug, status, type, password."""
     return {
-        "date": _p("The date the post was published, in the site's timezone.", ["string", "null"], VEE,
-                   fmt="date-time"),
-        "date_gmt": _p("The date the post was published, as GMT.", ["string", "null"], VE, fmt="date-time"),
+        "date": _p(
+            "The date the post was published, in the site's timezone.",
+            ["string", "null"],
+            VEE,
+            fmt="date-time",
+        ),
+        "date_gmt": _p(
+            "The date the post was published, as GMT.", ["string", "null"], VE, fmt="date-time"
+        ),
         "guid": _guid_prop(),
         "id": _p("Unique identifier for the post.", "integer", VEE, readonly=True),
         "link": _p("URL to the post.", "string", VEE, fmt="uri", readonly=True),
-        "modified": _p("The date the post was last modified, in the site's timezone.", "string", VE,
-                       fmt="date-time", readonly=True),
-        "modified_gmt": _p("The date the post was last modified, as GMT.", "string", VE, fmt="date-time",
-                           readonly=True),
-        "slug": _p("An alphanumeric identifier for the post unique to its type.", "string", VEE,
-                   hooks={"sanitize_callback": _slug}),
-        "status": _p("A named status for the post.", "string", VE, enum=list(WRITABLE_STATUSES),
-                     hooks={"validate_callback": _status_check(env, pt.name)}),
+        "modified": _p(
+            "The date the post was last modified, in the site's timezone.",
+            "string",
+            VE,
+            fmt="date-time",
+            readonly=True,
+        ),
+        "modified_gmt": _p(
+            "The date the post was last modified, as GMT.",
+            "string",
+            VE,
+            fmt="date-time",
+            readonly=True,
+        ),
+        "slug": _p(
+            "An alphanumeric identifier for the post unique to its type.",
+            "string",
+            VEE,
+            hooks={"sanitize_callback": _slug},
+        ),
+        "status": _p(
+            "A named status for the post.",
+            "string",
+            VE,
+            enum=list(WRITABLE_STATUSES),
+            hooks={"validate_callback": _status_check(env, pt.name)},
+        ),
         "type": _p("Type of post.", "string", VEE, readonly=True),
         "password": _p("A password to protect access to the content and excerpt.", "string", EDIT),
     }
@@ -409,13 +559,17 @@ def _post_base(env: Env, pt: PostType) -> dict[str, Prop]:
 def _viewable_props(env: Env) -> dict[str, Prop]:
     props = {
         "permalink_template": _p("Permalink template for the post.", "string", EDIT, readonly=True),
-        "generated_slug": _p("Slug automatically generated from the post title.", "string", EDIT,
-                             readonly=True),
+        "generated_slug": _p(
+            "Slug automatically generated from the post title.", "string", EDIT, readonly=True
+        ),
     }
     if env.site.compat.at_least(6, 6):
         props["class_list"] = {
             "description": "An array of the class names for the post container element.",
-            "type": "array", "context": VE, "readonly": True, "items": {"type": "string"},
+            "type": "array",
+            "context": VE,
+            "readonly": True,
+            "items": {"type": "string"},
         }
     return props
 
@@ -444,12 +598,17 @@ def _feature_props(env: Env, pt: PostType, feature: str) -> dict[str, Prop]:
         return {"featured_media": _p("The ID of the featured media for the post.", "integer", VEE)}
     if feature == "comments":
         return {
-            "comment_status": _p("Whether or not comments are open on the post.", "string", VE,
-                                 enum=open_closed),
-            "ping_status": _p("Whether or not the post can be pinged.", "string", VE, enum=open_closed),
+            "comment_status": _p(
+                "Whether or not comments are open on the post.", "string", VE, enum=open_closed
+            ),
+            "ping_status": _p(
+                "Whether or not the post can be pinged.", "string", VE, enum=open_closed
+            ),
         }
     if feature == "page-attributes":
-        return {"menu_order": _p("The order of the post in relation to other posts.", "integer", VE)}
+        return {
+            "menu_order": _p("The order of the post in relation to other posts.", "integer", VE)
+        }
     if feature == "post-formats":
         return {"format": _p("The format for the post.", "string", VE, enum=list(POST_FORMATS))}
     if feature == "custom-fields":
@@ -459,8 +618,12 @@ def _feature_props(env: Env, pt: PostType, feature: str) -> dict[str, Prop]:
 
 def _taxonomy_props(env: Env, pt: PostType) -> dict[str, Prop]:
     return {
-        tax.rest_base: _p(f"The terms assigned to the post in the {tax.name} taxonomy.", "array", VE,
-                          items={"type": "integer"})
+        tax.rest_base: _p(
+            f"The terms assigned to the post in the {tax.name} taxonomy.",
+            "array",
+            VE,
+            items={"type": "integer"},
+        )
         for tax in env.site.taxonomies_for(pt.name)
     }
 
@@ -468,28 +631,57 @@ def _taxonomy_props(env: Env, pt: PostType) -> dict[str, Prop]:
 def _attachment_props(env: Env) -> dict[str, Prop]:
     compat = env.site.compat
     props = {
-        "alt_text": _p("Alternative text to display when attachment is not displayed.", "string", VEE,
-                       hooks={"sanitize_callback": _text_field}),
-        "caption": _p("The attachment caption.", "object", VEE, hooks=_NO_HOOKS,
-                      properties=_rendered_object("Caption", "attachment", EDIT, VEE)),
-        "description": _p("The attachment description.", "object", VE, hooks=_NO_HOOKS,
-                          properties=_rendered_object("Description", "attachment", EDIT, VE)),
+        "alt_text": _p(
+            "Alternative text to display when attachment is not displayed.",
+            "string",
+            VEE,
+            hooks={"sanitize_callback": _text_field},
+        ),
+        "caption": _p(
+            "The attachment caption.",
+            "object",
+            VEE,
+            hooks=_NO_HOOKS,
+            properties=_rendered_object("Caption", "attachment", EDIT, VEE),
+        ),
+        "description": _p(
+            "The attachment description.",
+            "object",
+            VE,
+            hooks=_NO_HOOKS,
+            properties=_rendered_object("Description", "attachment", EDIT, VE),
+        ),
         "media_type": _p("Attachment type.", "string", VEE, enum=["image", "file"], readonly=True),
         "mime_type": _p("The attachment MIME type.", "string", VEE, readonly=True),
-        "media_details": _p("Details about the media file, specific to its type.", "object", VEE,
-                            readonly=True),
+        "media_details": _p(
+            "Details about the media file, specific to its type.", "object", VEE, readonly=True
+        ),
         "post": _p("The ID for the associated post of the attachment.", "integer", VE),
-        "source_url": _p("URL to the original attachment file.", "string", VEE, fmt="uri", readonly=True),
-        "missing_image_sizes": _p("List of the missing image sizes of the attachment.", "array", EDIT,
-                                  items={"type": "string"}, readonly=True),
+        "source_url": _p(
+            "URL to the original attachment file.", "string", VEE, fmt="uri", readonly=True
+        ),
+        "missing_image_sizes": _p(
+            "List of the missing image sizes of the attachment.",
+            "array",
+            EDIT,
+            items={"type": "string"},
+            readonly=True,
+        ),
     }
     if compat.at_least(7, 0):
         props["filename"] = _p("Original attachment file name.", "string", VE, readonly=True)
-        props["filesize"] = _p("Attachment file size in bytes.",
-                               ["integer", "null"] if compat.at_least(7, 1) else "integer", VE, readonly=True)
+        props["filesize"] = _p(
+            "Attachment file size in bytes.",
+            ["integer", "null"] if compat.at_least(7, 1) else "integer",
+            VE,
+            readonly=True,
+        )
         props["exif_orientation"] = _p(
             "EXIF orientation value. Values 1-8 follow the EXIF specification, where 1 means no rotation needed.",
-            "integer", EDIT, readonly=True)
+            "integer",
+            EDIT,
+            readonly=True,
+        )
     if compat.at_least(7, 1):
         props.update(_image_processing_props(env))
     return props
@@ -501,15 +693,27 @@ def _image_processing_props(env: Env) -> dict[str, Prop]:
     sizes = {name: dict(quality) for name in (env.site.settings["image_sizes"] or {})}
     return {
         "image_quality": _p(
-            'Encode quality (1-100) from the wp_editor_set_quality filter, resolved against the output MIME'
+            "Encode quality (1-100) from the wp_editor_set_quality filter, resolved against the output MIME"
             ' type. The "default" value applies to the full-size image; "sizes" lists per-registered-size'
-            ' overrides where the filtered value differs from "default".', "object", EDIT, readonly=True,
-            properties={"default": dict(quality), "sizes": {"type": "object", "properties": sizes}}),
+            ' overrides where the filtered value differs from "default".',
+            "object",
+            EDIT,
+            readonly=True,
+            properties={"default": dict(quality), "sizes": {"type": "object", "properties": sizes}},
+        ),
         "image_output_format": _p(
             "The output MIME type this image should be converted to, based on the image_editor_output_format"
-            " filter. Null if no conversion is needed.", ["string", "null"], EDIT, readonly=True),
-        "image_save_progressive": _p("Whether to use progressive/interlaced encoding when saving this image.",
-                                     "boolean", EDIT, readonly=True),
+            " filter. Null if no conversion is needed.",
+            ["string", "null"],
+            EDIT,
+            readonly=True,
+        ),
+        "image_save_progressive": _p(
+            "Whether to use progressive/interlaced encoding when saving this image.",
+            "boolean",
+            EDIT,
+            readonly=True,
+        ),
     }
 
 
@@ -524,8 +728,12 @@ def _post_properties(env: Env, pt: PostType) -> dict[str, Prop]:
         props.update(_feature_props(env, pt, feature))
     if pt.name == "post":
         props["sticky"] = _p("Whether or not the post should be treated as sticky.", "boolean", VE)
-    props["template"] = _p("The theme file to use to display the post.", "string", VE,
-                           hooks={"validate_callback": _template_check(env)})
+    props["template"] = _p(
+        "The theme file to use to display the post.",
+        "string",
+        VE,
+        hooks={"validate_callback": _template_check(env)},
+    )
     props.update(_taxonomy_props(env, pt))
     if pt.name == "attachment":
         props.update(_attachment_props(env))
@@ -536,31 +744,68 @@ def _post_properties(env: Env, pt: PostType) -> dict[str, Prop]:
 
 def _action_link(env: Env, pt: PostType, rel: str, title: str, target: Prop) -> Prop:
     href = env.site.rest_url(f"/{pt.rest_namespace}/{pt.rest_base}/{{id}}")
-    return {"rel": f"https://api.w.org/{rel}", "title": title, "href": href,
-            "targetSchema": {"type": "object", "properties": target}}
+    return {
+        "rel": f"https://api.w.org/{rel}",
+        "title": title,
+        "href": href,
+        "targetSchema": {"type": "object", "properties": target},
+    }
 
 
 def _post_links(env: Env, pt: PostType) -> list[Prop]:
     """Link descriptions of the actions a user may be allowed on an item."""
     links = []
     if pt.name != "attachment":
-        links.append(_action_link(env, pt, "action-publish", "The current user can publish this post.",
-                                  {"status": {"type": "string", "enum": ["publish", "future"]}}))
-    links.append(_action_link(env, pt, "action-unfiltered-html",
-                              "The current user can post unfiltered HTML markup and JavaScript.",
-                              {"content": {"raw": {"type": "string"}}}))
+        links.append(
+            _action_link(
+                env,
+                pt,
+                "action-publish",
+                "The current user can publish this post.",
+                {"status": {"type": "string", "enum": ["publish", "future"]}},
+            )
+        )
+    links.append(
+        _action_link(
+            env,
+            pt,
+            "action-unfiltered-html",
+            "The current user can post unfiltered HTML markup and JavaScript.",
+            {"content": {"raw": {"type": "string"}}},
+        )
+    )
     if pt.name == "post":
-        links.append(_action_link(env, pt, "action-sticky", "The current user can sticky this post.",
-                                  {"sticky": {"type": "boolean"}}))
+        links.append(
+            _action_link(
+                env,
+                pt,
+                "action-sticky",
+                "The current user can sticky this post.",
+                {"sticky": {"type": "boolean"}},
+            )
+        )
     if pt.supports_feature("author"):
-        links.append(_action_link(env, pt, "action-assign-author",
-                                  "The current user can change the author on this post.",
-                                  {"author": {"type": "integer"}}))
+        links.append(
+            _action_link(
+                env,
+                pt,
+                "action-assign-author",
+                "The current user can change the author on this post.",
+                {"author": {"type": "integer"}},
+            )
+        )
     for tax in env.site.taxonomies_for(pt.name):
         ids = {tax.rest_base: {"type": "array", "items": {"type": "integer"}}}
         for verb in ("assign", "create"):
-            links.append(_action_link(env, pt, f"action-{verb}-{tax.rest_base}",
-                                      f"The current user can {verb} terms in the {tax.name} taxonomy.", ids))
+            links.append(
+                _action_link(
+                    env,
+                    pt,
+                    f"action-{verb}-{tax.rest_base}",
+                    f"The current user can {verb} terms in the {tax.name} taxonomy.",
+                    ids,
+                )
+            )
     return links
 
 
@@ -578,16 +823,30 @@ def _revision_properties(env: Env, pt: PostType) -> dict[str, Prop]:
     parent = _post_properties(env, pt)
     props = {
         "author": _p("The ID for the author of the revision.", "integer", VEE),
-        "date": _p("The date the revision was published, in the site's timezone.", "string", VEE,
-                   fmt="date-time"),
-        "date_gmt": _p("The date the revision was published, as GMT.", "string", VE, fmt="date-time"),
+        "date": _p(
+            "The date the revision was published, in the site's timezone.",
+            "string",
+            VEE,
+            fmt="date-time",
+        ),
+        "date_gmt": _p(
+            "The date the revision was published, as GMT.", "string", VE, fmt="date-time"
+        ),
         "guid": parent["guid"],
         "id": _p("Unique identifier for the revision.", "integer", VEE),
-        "modified": _p("The date the revision was last modified, in the site's timezone.", "string", VE,
-                       fmt="date-time"),
-        "modified_gmt": _p("The date the revision was last modified, as GMT.", "string", VE, fmt="date-time"),
+        "modified": _p(
+            "The date the revision was last modified, in the site's timezone.",
+            "string",
+            VE,
+            fmt="date-time",
+        ),
+        "modified_gmt": _p(
+            "The date the revision was last modified, as GMT.", "string", VE, fmt="date-time"
+        ),
         "parent": _p("The ID for the parent of the revision.", "integer", VEE),
-        "slug": _p("An alphanumeric identifier for the revision unique to its type.", "string", VEE),
+        "slug": _p(
+            "An alphanumeric identifier for the revision unique to its type.", "string", VEE
+        ),
     }
     props.update((name, parent[name]) for name in ("title", "content", "excerpt") if name in parent)
     if env.site.compat.at_least(6, 4):  # revisioned meta
@@ -604,7 +863,9 @@ def revision_schema(env: Env, pt: PostType) -> dict[str, Any]:
 def autosave_schema(env: Env, pt: PostType) -> dict[str, Any]:
     """The autosave schema of a post type."""
     props = _revision_properties(env, pt)
-    props["preview_link"] = _p("Preview link for the post.", "string", EDIT, fmt="uri", readonly=True)
+    props["preview_link"] = _p(
+        "Preview link for the post.", "string", EDIT, fmt="uri", readonly=True
+    )
     return public_schema(_schema(f"{pt.name}-revision", props))
 
 
@@ -618,11 +879,22 @@ def _term_properties(env: Env, tax: Taxonomy) -> dict[str, Prop]:
         "count": _p("Number of published posts for the term.", "integer", VE, readonly=True),
         "description": _p("HTML description of the term.", "string", VE),
         "link": _p("URL of the term.", "string", VEMB, fmt="uri", readonly=True),
-        "name": _p("HTML title for the term.", "string", VEMB, required=True,
-                   hooks={"sanitize_callback": _text_field}),
-        "slug": _p("An alphanumeric identifier for the term unique to its type.", "string", VEMB,
-                   hooks={"sanitize_callback": _slug}),
-        "taxonomy": _p("Type attribution for the term.", "string", VEMB, enum=[tax.name], readonly=True),
+        "name": _p(
+            "HTML title for the term.",
+            "string",
+            VEMB,
+            required=True,
+            hooks={"sanitize_callback": _text_field},
+        ),
+        "slug": _p(
+            "An alphanumeric identifier for the term unique to its type.",
+            "string",
+            VEMB,
+            hooks={"sanitize_callback": _slug},
+        ),
+        "taxonomy": _p(
+            "Type attribution for the term.", "string", VEMB, enum=[tax.name], readonly=True
+        ),
     }
     if tax.hierarchical:
         props["parent"] = _p("The parent term ID.", "integer", VE)
@@ -647,8 +919,13 @@ def _avatar_props(what: str) -> Prop:
         str(size): _p(f"Avatar URL with image size of {size} pixels.", "string", EVE, fmt="uri")
         for size in AVATAR_SIZES
     }
-    return _p(f"Avatar URLs for the {what}.", "object", EVE if what == "user" else VEE, readonly=True,
-              properties=sizes)
+    return _p(
+        f"Avatar URLs for the {what}.",
+        "object",
+        EVE if what == "user" else VEE,
+        readonly=True,
+        properties=sizes,
+    )
 
 
 def _locales(env: Env) -> list[str]:
@@ -664,8 +941,13 @@ def _user_properties(env: Env) -> dict[str, Prop]:
     text = {"sanitize_callback": _text_field}
     props = {
         "id": _p("Unique identifier for the user.", "integer", EVE, readonly=True),
-        "username": _p("Login name for the user.", "string", EDIT, required=True,
-                       hooks={"sanitize_callback": _check_username}),
+        "username": _p(
+            "Login name for the user.",
+            "string",
+            EDIT,
+            required=True,
+            hooks={"sanitize_callback": _check_username},
+        ),
         "name": _p("Display name for the user.", "string", EVE, hooks=text),
         "first_name": _p("First name for the user.", "string", EDIT, hooks=text),
         "last_name": _p("Last name for the user.", "string", EDIT, hooks=text),
@@ -675,13 +957,27 @@ def _user_properties(env: Env) -> dict[str, Prop]:
         "link": _p("Author URL of the user.", "string", EVE, fmt="uri", readonly=True),
         "locale": _p("Locale for the user.", "string", EDIT, enum=_locales(env)),
         "nickname": _p("The nickname for the user.", "string", EDIT, hooks=text),
-        "slug": _p("An alphanumeric identifier for the user.", "string", EVE, hooks={"sanitize_callback": _slug}),
-        "registered_date": _p("Registration date for the user.", "string", EDIT, fmt="date-time", readonly=True),
+        "slug": _p(
+            "An alphanumeric identifier for the user.",
+            "string",
+            EVE,
+            hooks={"sanitize_callback": _slug},
+        ),
+        "registered_date": _p(
+            "Registration date for the user.", "string", EDIT, fmt="date-time", readonly=True
+        ),
         "roles": _p("Roles assigned to the user.", "array", EDIT, items={"type": "string"}),
-        "password": _p("Password for the user (never included).", "string", [], required=True,
-                       hooks={"sanitize_callback": _check_user_password}),
+        "password": _p(
+            "Password for the user (never included).",
+            "string",
+            [],
+            required=True,
+            hooks={"sanitize_callback": _check_user_password},
+        ),
         "capabilities": _p("All capabilities assigned to the user.", "object", EDIT, readonly=True),
-        "extra_capabilities": _p("Any extra capabilities assigned to the user.", "object", EDIT, readonly=True),
+        "extra_capabilities": _p(
+            "Any extra capabilities assigned to the user.", "object", EDIT, readonly=True
+        ),
     }
     if env.site.settings["show_avatars"]:
         props["avatar_urls"] = _avatar_props("user")
@@ -705,22 +1001,44 @@ def _comment_properties(env: Env) -> dict[str, Prop]:
     props = {
         "id": _p("Unique identifier for the comment.", "integer", VEE, readonly=True),
         "author": _p("The ID of the user object, if author was a user.", "integer", VEE),
-        "author_email": _p("Email address for the comment author.", "string", EDIT, fmt="email", hooks={
-            "sanitize_callback": _check_comment_author_email, "validate_callback": False}),
+        "author_email": _p(
+            "Email address for the comment author.",
+            "string",
+            EDIT,
+            fmt="email",
+            hooks={"sanitize_callback": _check_comment_author_email, "validate_callback": False},
+        ),
         "author_ip": _p("IP address for the comment author.", "string", EDIT, fmt="ip"),
         "author_name": _p("Display name for the comment author.", "string", VEE, hooks=text),
         "author_url": _p("URL for the comment author.", "string", VEE, fmt="uri"),
         "author_user_agent": _p("User agent for the comment author.", "string", EDIT, hooks=text),
-        "content": _p("The content for the comment.", "object", VEE, hooks=_NO_HOOKS,
-                      properties=_rendered_object("Content", "comment", EDIT, VEE)),
-        "date": _p("The date the comment was published, in the site's timezone.", "string", VEE, fmt="date-time"),
-        "date_gmt": _p("The date the comment was published, as GMT.", "string", VE, fmt="date-time"),
+        "content": _p(
+            "The content for the comment.",
+            "object",
+            VEE,
+            hooks=_NO_HOOKS,
+            properties=_rendered_object("Content", "comment", EDIT, VEE),
+        ),
+        "date": _p(
+            "The date the comment was published, in the site's timezone.",
+            "string",
+            VEE,
+            fmt="date-time",
+        ),
+        "date_gmt": _p(
+            "The date the comment was published, as GMT.", "string", VE, fmt="date-time"
+        ),
         "link": _p("URL to the comment.", "string", VEE, fmt="uri", readonly=True),
         "parent": _p("The ID for the parent of the comment.", "integer", VEE, default=0),
         "post": _p("The ID of the associated post object.", "integer", VE, default=0),
         "status": _p("State of the comment.", "string", VE, hooks={"sanitize_callback": _key}),
-        "type": _p("Type of the comment.", "string", VEE, readonly=True,
-                   **({"default": "comment"} if env.site.compat.at_least(6, 9) else {})),
+        "type": _p(
+            "Type of the comment.",
+            "string",
+            VEE,
+            readonly=True,
+            default="comment" if env.site.compat.at_least(6, 9) else _UNSET,  # shown from 6.9
+        ),
     }
     if env.site.settings["show_avatars"]:
         props["author_avatar_urls"] = _avatar_props("comment author")
@@ -745,7 +1063,9 @@ def comment_write_args(env: Env, *, create: bool) -> dict[str, Any]:
 
 def search_subtypes(env: Env) -> list[str]:
     """What a search result's subtype can be: public post types but media, then public taxonomies."""
-    posts = [pt.name for pt in env.site.post_types.values() if pt.public and pt.name != "attachment"]
+    posts = [
+        pt.name for pt in env.site.post_types.values() if pt.public and pt.name != "attachment"
+    ]
     terms = [t.name for t in env.site.rest_taxonomies() if t.public]
     return list(dict.fromkeys([*posts, *terms]))
 
@@ -753,14 +1073,21 @@ def search_subtypes(env: Env) -> list[str]:
 def search_schema(env: Env) -> dict[str, Any]:
     """The search result schema."""
     ve = ["view", "embed"]
-    return _schema("search-result", {
-        "id": _p("Unique identifier for the object.", ["integer", "string"], ve, readonly=True),
-        "title": _p("The title for the object.", "string", ve, readonly=True),
-        "url": _p("URL to the object.", "string", ve, fmt="uri", readonly=True),
-        "type": _p("Object type.", "string", ve, enum=["post", "term", "post-format"], readonly=True),
-        "subtype": _p("Object subtype.", "string", ve, enum=search_subtypes(env), readonly=True),
-        **_additional_fields(env, "search-result"),
-    })
+    return _schema(
+        "search-result",
+        {
+            "id": _p("Unique identifier for the object.", ["integer", "string"], ve, readonly=True),
+            "title": _p("The title for the object.", "string", ve, readonly=True),
+            "url": _p("URL to the object.", "string", ve, fmt="uri", readonly=True),
+            "type": _p(
+                "Object type.", "string", ve, enum=["post", "term", "post-format"], readonly=True
+            ),
+            "subtype": _p(
+                "Object subtype.", "string", ve, enum=search_subtypes(env), readonly=True
+            ),
+            **_additional_fields(env, "search-result"),
+        },
+    )
 
 
 def _ro(description: str, type_: Any, context: list[str], **more: Any) -> Prop:
@@ -778,72 +1105,140 @@ def type_schema(env: Env) -> dict[str, Any]:
         "description": _ro("A human-readable description of the post type.", "string", VE),
         "hierarchical": _ro("Whether or not the post type should have children.", "boolean", VE),
         "viewable": _ro("Whether or not the post type can be viewed.", "boolean", EDIT),
-        "labels": _ro("Human-readable labels for the post type for various contexts.", "object", EDIT),
+        "labels": _ro(
+            "Human-readable labels for the post type for various contexts.", "object", EDIT
+        ),
         "name": _ro("The title for the post type.", "string", VEE),
         "slug": _ro("An alphanumeric identifier for the post type.", "string", VEE),
         "supports": _ro("All features, supported by the post type.", "object", EDIT),
-        "has_archive": _ro("If the value is a string, the value will be used as the archive slug. If the value"
-                           " is false the post type has no archive.", ["string", "boolean"], VE),
-        "taxonomies": _ro("Taxonomies associated with post type.", "array", VE, items={"type": "string"}),
+        "has_archive": _ro(
+            "If the value is a string, the value will be used as the archive slug. If the value"
+            " is false the post type has no archive.",
+            ["string", "boolean"],
+            VE,
+        ),
+        "taxonomies": _ro(
+            "Taxonomies associated with post type.", "array", VE, items={"type": "string"}
+        ),
         "rest_base": _ro("REST base route for the post type.", "string", VEE),
         "rest_namespace": _ro("REST route's namespace for the post type.", "string", VEE),
-        "visibility": _ro("The visibility settings for the post type.", "object", EDIT, properties=_flags([
-            ("show_ui", "Whether to generate a default UI for managing this post type."),
-            ("show_in_nav_menus", "Whether to make the post type available for selection in navigation menus."),
-        ])),
+        "visibility": _ro(
+            "The visibility settings for the post type.",
+            "object",
+            EDIT,
+            properties=_flags(
+                [
+                    ("show_ui", "Whether to generate a default UI for managing this post type."),
+                    (
+                        "show_in_nav_menus",
+                        "Whether to make the post type available for selection in navigation menus.",
+                    ),
+                ]
+            ),
+        ),
         "icon": _ro("The icon for the post type.", ["string", "null"], VEE),
     }
     if env.site.compat.at_least(6, 6):  # the block editor's per-type template
-        props["template"] = {"type": ["array"], "description": "The block template associated with the post type.",
-                             "readonly": True, "context": VEE}
+        props["template"] = {
+            "type": ["array"],
+            "description": "The block template associated with the post type.",
+            "readonly": True,
+            "context": VEE,
+        }
         props["template_lock"] = {
-            "type": ["string", "boolean"], "enum": ["all", "insert", "contentOnly", False],
+            "type": ["string", "boolean"],
+            "enum": ["all", "insert", "contentOnly", False],
             "description": "The template_lock associated with the post type, or false if none.",
-            "readonly": True, "context": VEE}
+            "readonly": True,
+            "context": VEE,
+        }
     props.update(_additional_fields(env, "type"))
     return _schema("type", props)
 
 
 def taxonomy_schema(env: Env) -> dict[str, Any]:
     """The taxonomy schema."""
-    return _schema("taxonomy", {
-        "capabilities": _ro("All capabilities used by the taxonomy.", "object", EDIT),
-        "description": _ro("A human-readable description of the taxonomy.", "string", VE),
-        "hierarchical": _ro("Whether or not the taxonomy should have children.", "boolean", VE),
-        "labels": _ro("Human-readable labels for the taxonomy for various contexts.", "object", EDIT),
-        "name": _ro("The title for the taxonomy.", "string", VEE),
-        "slug": _ro("An alphanumeric identifier for the taxonomy.", "string", VEE),
-        "show_cloud": _ro("Whether or not the term cloud should be displayed.", "boolean", EDIT),
-        "types": _ro("Types associated with the taxonomy.", "array", VE, items={"type": "string"}),
-        "rest_base": _ro("REST base route for the taxonomy.", "string", VEE),
-        "rest_namespace": _ro("REST namespace route for the taxonomy.", "string", VEE),
-        "visibility": _ro("The visibility settings for the taxonomy.", "object", EDIT, properties=_flags([
-            ("public", "Whether a taxonomy is intended for use publicly either via the admin interface or by"
-                       " front-end users."),
-            ("publicly_queryable", "Whether the taxonomy is publicly queryable."),
-            ("show_ui", "Whether to generate a default UI for managing this taxonomy."),
-            ("show_admin_column", "Whether to allow automatic creation of taxonomy columns on associated"
-                                  " post-types table."),
-            ("show_in_nav_menus", "Whether to make the taxonomy available for selection in navigation menus."),
-            ("show_in_quick_edit", "Whether to show the taxonomy in the quick/bulk edit panel."),
-        ])),
-        **_additional_fields(env, "taxonomy"),
-    })
+    return _schema(
+        "taxonomy",
+        {
+            "capabilities": _ro("All capabilities used by the taxonomy.", "object", EDIT),
+            "description": _ro("A human-readable description of the taxonomy.", "string", VE),
+            "hierarchical": _ro("Whether or not the taxonomy should have children.", "boolean", VE),
+            "labels": _ro(
+                "Human-readable labels for the taxonomy for various contexts.", "object", EDIT
+            ),
+            "name": _ro("The title for the taxonomy.", "string", VEE),
+            "slug": _ro("An alphanumeric identifier for the taxonomy.", "string", VEE),
+            "show_cloud": _ro(
+                "Whether or not the term cloud should be displayed.", "boolean", EDIT
+            ),
+            "types": _ro(
+                "Types associated with the taxonomy.", "array", VE, items={"type": "string"}
+            ),
+            "rest_base": _ro("REST base route for the taxonomy.", "string", VEE),
+            "rest_namespace": _ro("REST namespace route for the taxonomy.", "string", VEE),
+            "visibility": _ro(
+                "The visibility settings for the taxonomy.",
+                "object",
+                EDIT,
+                properties=_flags(
+                    [
+                        (
+                            "public",
+                            "Whether a taxonomy is intended for use publicly either via the admin interface or by"
+                            " front-end users.",
+                        ),
+                        ("publicly_queryable", "Whether the taxonomy is publicly queryable."),
+                        ("show_ui", "Whether to generate a default UI for managing this taxonomy."),
+                        (
+                            "show_admin_column",
+                            "Whether to allow automatic creation of taxonomy columns on associated"
+                            " post-types table.",
+                        ),
+                        (
+                            "show_in_nav_menus",
+                            "Whether to make the taxonomy available for selection in navigation menus.",
+                        ),
+                        (
+                            "show_in_quick_edit",
+                            "Whether to show the taxonomy in the quick/bulk edit panel.",
+                        ),
+                    ]
+                ),
+            ),
+            **_additional_fields(env, "taxonomy"),
+        },
+    )
 
 
 def status_schema(env: Env) -> dict[str, Any]:
     """The status schema."""
-    return _schema("status", {
-        "name": _ro("The title for the status.", "string", EVE),
-        "private": _ro("Whether posts with this status should be private.", "boolean", EDIT),
-        "protected": _ro("Whether posts with this status should be protected.", "boolean", EDIT),
-        "public": _ro("Whether posts of this status should be shown in the front end of the site.", "boolean", VE),
-        "queryable": _ro("Whether posts with this status should be publicly-queryable.", "boolean", VE),
-        "show_in_list": _ro("Whether to include posts in the edit listing for their post type.", "boolean", EDIT),
-        "slug": _ro("An alphanumeric identifier for the status.", "string", EVE),
-        "date_floating": _ro("Whether posts of this status may have floating published dates.", "boolean", VE),
-        **_additional_fields(env, "status"),
-    })
+    return _schema(
+        "status",
+        {
+            "name": _ro("The title for the status.", "string", EVE),
+            "private": _ro("Whether posts with this status should be private.", "boolean", EDIT),
+            "protected": _ro(
+                "Whether posts with this status should be protected.", "boolean", EDIT
+            ),
+            "public": _ro(
+                "Whether posts of this status should be shown in the front end of the site.",
+                "boolean",
+                VE,
+            ),
+            "queryable": _ro(
+                "Whether posts with this status should be publicly-queryable.", "boolean", VE
+            ),
+            "show_in_list": _ro(
+                "Whether to include posts in the edit listing for their post type.", "boolean", EDIT
+            ),
+            "slug": _ro("An alphanumeric identifier for the status.", "string", EVE),
+            "date_floating": _ro(
+                "Whether posts of this status may have floating published dates.", "boolean", VE
+            ),
+            **_additional_fields(env, "status"),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -854,26 +1249,70 @@ _SETTINGS: tuple[tuple[str, str, str, str, Any, Prop], ...] = (
     ("title", "string", "Title", "Site title.", None, {}),
     ("description", "string", "Tagline", "Site tagline.", None, {}),
     ("url", "string", "", "Site URL.", None, {"format": "uri"}),
-    ("email", "string", "", "This address is used for admin purposes, like new user notification.", None,
-     {"format": "email"}),
+    (
+        "email",
+        "string",
+        "",
+        "This address is used for admin purposes, like new user notification.",
+        None,
+        {"format": "email"},
+    ),
     ("timezone", "string", "", "A city in the same timezone as you.", None, {}),
     ("date_format", "string", "", "A date format for all date strings.", None, {}),
     ("time_format", "string", "", "A time format for all time strings.", None, {}),
-    ("start_of_week", "integer", "", "A day number of the week that the week should start on.", None, {}),
+    (
+        "start_of_week",
+        "integer",
+        "",
+        "A day number of the week that the week should start on.",
+        None,
+        {},
+    ),
     ("language", "string", "", "WordPress locale code.", "en_US", {}),
-    ("use_smilies", "boolean", "", "Convert emoticons like :-) and :-P to graphics on display.", True, {}),
+    (
+        "use_smilies",
+        "boolean",
+        "",
+        "Convert emoticons like :-) and :-P to graphics on display.",
+        True,
+        {},
+    ),
     ("default_category", "integer", "", "Default post category.", None, {}),
     ("default_post_format", "string", "", "Default post format.", None, {}),
     ("posts_per_page", "integer", "Maximum posts per page", "Blog pages show at most.", 10, {}),
     ("show_on_front", "string", "Show on front", "What to show on the front page", None, {}),
-    ("page_on_front", "integer", "Page on front", "The ID of the page that should be displayed on the front page",
-     None, {}),
-    ("page_for_posts", "integer", "", "The ID of the page that should display the latest posts", None, {}),
-    ("default_ping_status", "string", "",
-     "Allow link notifications from other blogs (pingbacks and trackbacks) on new articles.", None,
-     {"enum": ["open", "closed"]}),
-    ("default_comment_status", "string", "Allow comments on new posts",
-     "Allow people to submit comments on new posts.", None, {"enum": ["open", "closed"]}),
+    (
+        "page_on_front",
+        "integer",
+        "Page on front",
+        "The ID of the page that should be displayed on the front page",
+        None,
+        {},
+    ),
+    (
+        "page_for_posts",
+        "integer",
+        "",
+        "The ID of the page that should display the latest posts",
+        None,
+        {},
+    ),
+    (
+        "default_ping_status",
+        "string",
+        "",
+        "Allow link notifications from other blogs (pingbacks and trackbacks) on new articles.",
+        None,
+        {"enum": ["open", "closed"]},
+    ),
+    (
+        "default_comment_status",
+        "string",
+        "Allow comments on new posts",
+        "Allow people to submit comments on new posts.",
+        None,
+        {"enum": ["open", "closed"]},
+    ),
     ("site_logo", "integer", "Logo", "Site logo.", None, {}),
     ("site_icon", "integer", "Icon", "Site icon.", None, {}),
 )
@@ -908,9 +1347,14 @@ def settings_write_args(env: Env) -> dict[str, Any]:
 
 # Core's block-editor post types shown in REST (Broadsheet serves none of their routes), by release.
 _EDITOR_POST_TYPES: tuple[tuple[tuple[int, int], str], ...] = (
-    ((5, 9), "nav_menu_item"), ((5, 0), "wp_block"), ((5, 9), "wp_template"),
-    ((5, 9), "wp_template_part"), ((6, 6), "wp_global_styles"), ((5, 9), "wp_navigation"),
-    ((6, 5), "wp_font_family"), ((6, 5), "wp_font_face"),
+    ((5, 9), "nav_menu_item"),
+    ((5, 0), "wp_block"),
+    ((5, 9), "wp_template"),
+    ((5, 9), "wp_template_part"),
+    ((6, 6), "wp_global_styles"),
+    ((5, 9), "wp_navigation"),
+    ((6, 5), "wp_font_family"),
+    ((6, 5), "wp_font_face"),
 )
 
 

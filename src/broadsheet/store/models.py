@@ -51,7 +51,8 @@ class Post:
     def from_row(cls, row: tuple[Any, ...]) -> Post:
         """Build from a SELECT of :data:`POST_COLUMNS`."""
         values = dict(zip(POST_COLUMNS, row, strict=True))
-        values["fields"] = phpjson.loads(values["fields"] or "{}")
+        fields = phpjson.loads(values["fields"] or "{}")
+        values["fields"] = fields if isinstance(fields, dict) else {}
         for key in ("id", "author", "parent", "menu_order", "comment_count"):
             values[key] = int(values[key])
         return cls(**values)

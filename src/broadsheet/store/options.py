@@ -20,7 +20,7 @@ def save(db: Database, values: Mapping[str, Any]) -> None:
     """Store (replace) these option values."""
     for name, value in values.items():
         db.execute("DELETE FROM options WHERE name = ?", (name,))
-        db.execute("INSERT INTO options (name, value) VALUES (?, ?)", (name, phpjson.dumps(value)))
+        db.execute("INSERT INTO options (name, value) VALUES (?, ?)", (name, phpjson.dumps_storage(value)))
 
 
 def content_version(db: Database) -> int:

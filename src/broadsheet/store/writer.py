@@ -6,7 +6,9 @@ import in one transaction so it lands completely or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from html import unescape
 from typing import Any
 
 from .. import phpjson
@@ -19,15 +21,24 @@ def _post_values(post: Post) -> list[Any]:
     values = []
     for column in POST_COLUMNS:
         value = getattr(post, column)
-        values.append(phpjson.dumps(value) if column == "fields" else value)
+        values.append(phpjson.dumps_storage(value) if column == "fields" else value)
     return values
 
 
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _visible_text(html: str) -> str:
+    """The text a reader sees in rendered HTML (tags dropped, entities decoded)."""
+    return unescape(_TAGS.sub(" ", html))
+
+
 def post_keys(post: Post) -> tuple[str, str, str]:
-    """Folded title, excerpt and content for search (raw text when known, else rendered)."""
-    title = post.title_raw if post.title_raw is not None else post.title_rendered
+    """Folded title, excerpt and content for search: the raw text WordPress searches when it is
+    known, else the visible text of the rendered HTML (a crawl that saw only rendered output)."""
+    title = post.title_raw if post.title_raw is not None else _visible_text(post.title_rendered)
     excerpt = post.excerpt_raw if post.excerpt_raw is not None else ""
-    content = post.content_raw if post.content_raw is not None else post.content_rendered
+    content = post.content_raw if post.content_raw is not None else _visible_text(post.content_rendered)
     return fold(title), fold(excerpt), fold(content)
 
 
@@ -73,7 +84,7 @@ def upsert_term(db: Database, term: Term) -> None:
         "INSERT INTO terms (id, taxonomy, name, slug, description, parent, meta, name_key)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (term.id, term.taxonomy, term.name, term.slug, term.description, term.parent,
-         phpjson.dumps(term.meta), fold(term.name)),
+         phpjson.dumps_storage(term.meta), fold(term.name)),
     )
 
 
@@ -86,9 +97,9 @@ def upsert_user(db: Database, user: User) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (user.id, user.login, user.nicename, user.display_name, user.email, user.url,
          user.description, user.first_name, user.last_name, user.nickname, user.locale,
-         user.registered, phpjson.dumps(user.roles),
-         phpjson.dumps(user.avatar_urls) if user.avatar_urls is not None else None,
-         phpjson.dumps(user.meta), fold(user.display_name)),
+         user.registered, phpjson.dumps_storage(user.roles),
+         phpjson.dumps_storage(user.avatar_urls) if user.avatar_urls is not None else None,
+         phpjson.dumps_storage(user.meta), fold(user.display_name)),
     )
 
 
@@ -107,17 +118,17 @@ def upsert_comment(db: Database, comment: Comment) -> None:
          comment.author_email, comment.author_url, comment.author_ip, comment.author_user_agent,
          comment.date, comment.date_gmt, comment.content_raw, comment.content_rendered,
          comment.rendered_by, comment.status, comment.type,
-         phpjson.dumps(comment.avatar_urls) if comment.avatar_urls is not None else None,
-         phpjson.dumps(comment.meta), search),
+         phpjson.dumps_storage(comment.avatar_urls) if comment.avatar_urls is not None else None,
+         phpjson.dumps_storage(comment.meta), search),
     )
 
 
 def recount_comments(db: Database) -> None:
-    """Set every post's comment_count to its number of approved comments (any type)."""
-    db.execute(
-        "UPDATE posts SET comment_count = (SELECT COUNT(*) FROM comments c"
-        " WHERE c.post_id = posts.id AND c.status = 'approved')"
-    )
+    """Set every post's comment_count to its approved comments (any type), or to the count the
+    source declared when that is higher (an anonymous crawl cannot see pingbacks)."""
+    counted = "(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved')"
+    db.execute(f"UPDATE posts SET comment_count = CASE WHEN {counted} > comment_count"
+               f" THEN {counted} ELSE comment_count END")
 
 
 def update_rendered(db: Database, post_id: int, title: str, content: str, excerpt: str) -> None:
@@ -208,7 +219,7 @@ def upsert_terms(db: Database, terms: Sequence[Term]) -> None:
                 t.slug,
                 t.description,
                 t.parent,
-                phpjson.dumps(t.meta),
+                phpjson.dumps_storage(t.meta),
                 fold(t.name),
             )
             for t in terms
@@ -246,8 +257,8 @@ def _comment_values(comment: Comment) -> tuple[Any, ...]:
         comment.rendered_by,
         comment.status,
         comment.type,
-        phpjson.dumps(comment.avatar_urls) if comment.avatar_urls is not None else None,
-        phpjson.dumps(comment.meta),
+        phpjson.dumps_storage(comment.avatar_urls) if comment.avatar_urls is not None else None,
+        phpjson.dumps_storage(comment.meta),
         search,
     )
 
