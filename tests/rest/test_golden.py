@@ -22,7 +22,6 @@ KNOWN = {
     "types": "editor-only post types (menus, reusable blocks, templates, navigation) are not served",
     "taxonomies": "the nav_menu taxonomy is not served",
     "block_types_anon": "the block-types route is not served (404 rest_no_route)",
-    "users_options": "has_published_posts lists only the post types Broadsheet serves",
     "posts_orderby_author": "tie order among posts of the same author is MariaDB's (undefined)",
     "posts_orderby_comment_count": "tie order among posts with equal comment counts is MariaDB's (undefined)",
     "posts_envelope": "WordPress 6.7 puts targetHints in _envelope bodies; the oracle's emulation misses them",

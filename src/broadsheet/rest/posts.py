@@ -81,7 +81,7 @@ class PostsController:
                      schemas.post_write_args(self.env, pt, create=True), batch),
         ], schema)
         item = f"{self.base}/(?P<id>[\\d]+)"
-        id_arg = {"id": {"description": "Unique identifier for the post.", "type": "integer"}}
+        id_arg: dict[str, Any] = {"id": {"description": "Unique identifier for the post.", "type": "integer"}}
         get_args: dict[str, Any] = {**id_arg, "context": self._context_arg()}
         if pt.name != "attachment":
             get_args["password"] = {"description": "The password for the post if it is password protected.",

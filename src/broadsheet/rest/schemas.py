@@ -115,7 +115,7 @@ def _p(
         prop["enum"] = enum
     if items is not None:
         prop["items"] = items
-    prop["context"] = context
+    prop["context"] = list(context)
     if readonly:
         prop["readonly"] = True
     if properties is not None:
