@@ -157,7 +157,8 @@ def start_server(url: str, now: str, *, extra_env: dict[str, str] | None = None)
             return proc, base
         except httpx.HTTPError:
             if proc.poll() is not None:
-                raise RuntimeError("server exited: " + (proc.stderr.read() if proc.stderr else b"").decode())
+                message = (proc.stderr.read() if proc.stderr else b"").decode()
+                raise RuntimeError("server exited: " + message) from None
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not start")

@@ -17,7 +17,7 @@ from .posts_view import PostSerializer, _attachment_public
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
-from .schema import parse_date, parse_list, sanitize_text_field
+from .schema import parse_date, sanitize_text_field
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -145,6 +145,9 @@ class PostsController:
             args["search_columns"] = {
                 "default": [], "description": "Array of column names to be searched.", "type": "array",
                 "items": {"enum": ["post_title", "post_content", "post_excerpt"], "type": "string"}}
+        if compat.format_param:
+            args["search_semantics"] = {"description": "How to interpret the search input.", "type": "string",
+                                        "enum": ["exact"]}
         args["slug"] = {"description": "Limit result set to posts with one or more specific slugs.",
                         "type": "array", "items": {"type": "string"}, "sanitize_callback": slug_list}
         if pt.name == "attachment":
@@ -338,6 +341,7 @@ class PostsController:
         if search:
             q.search = str(search)
             q.search_columns = list(request.get("search_columns") or [])
+            q.search_exact = request.get("search_semantics") == "exact"
             q.search_require_no_password = request.user is None
         for param, attr in (("after", "after"), ("before", "before"),
                             ("modified_after", "modified_after"), ("modified_before", "modified_before")):

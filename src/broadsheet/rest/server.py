@@ -184,11 +184,7 @@ class RestServer:
         """Methods of the route whose permission check passes for this request."""
         allowed: dict[str, bool] = {}
         for endpoint in route.endpoints:
-            ok: bool
-            if endpoint.permission is None:
-                ok = True
-            else:
-                ok = endpoint.permission(request) is True
+            ok = endpoint.permission is None or endpoint.permission(request) is True
             for method in endpoint.methods:
                 allowed[method] = ok
         return [m for m, ok in allowed.items() if ok]
@@ -267,10 +263,10 @@ class RestServer:
                         link = {**link, "targetHints": hints}
                 selfs.append(link)
             data = {**data, "_links": {**links, "self": selfs}}
-        if not isinstance(data.get("_links"), dict) and not isinstance(data.get("_embedded"), dict):
+        keyed_map = not isinstance(data.get("_links"), dict) and not isinstance(data.get("_embedded"), dict)
+        if keyed_map and data and all(isinstance(v, dict) and "_links" in v for v in data.values()):
             # keyed maps of objects (types, taxonomies, statuses)
-            if all(isinstance(v, dict) and "_links" in v for v in data.values()) and data:
-                return {k: self._hint_walk(v, user) for k, v in data.items()}
+            return {k: self._hint_walk(v, user) for k, v in data.items()}
         return data
 
     # -- serving ------------------------------------------------------------------------------
@@ -336,10 +332,7 @@ class RestServer:
         data = self.response_to_data(response, embed, state, request.user)
         if response.status == 204 or data is None:
             return Served(response.status, headers, b"", state.expires)
-        if "_pretty" in query:
-            text = phpjson.dumps_pretty(data)
-        else:
-            text = phpjson.dumps(data)
+        text = phpjson.dumps_pretty(data) if "_pretty" in query else phpjson.dumps(data)
         if is_jsonp:
             text = f"/**/{jsonp}({text})"
         return Served(response.status, headers, text.encode("ascii"), state.expires)

@@ -13,10 +13,10 @@ from .models import POST_COLUMNS, Post
 
 _SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
 
-STOPWORDS = frozenset(
-    "about an are as at be by com for from how in is it of on or that the this to was what "
-    "when where who will with www".split()
-)
+STOPWORDS = frozenset([
+    "about", "an", "are", "as", "at", "be", "by", "com", "for", "from", "how", "in", "is", "it", "of",
+    "on", "or", "that", "the", "this", "to", "was", "what", "when", "where", "who", "will", "with", "www",
+])
 _SEARCH_SPLIT = re.compile(r'".*?("|$)|((?<=[\t ",+])|^)[^\t ",+]+')
 _SINGLE_LETTER = re.compile(r"^[a-z\-]$", re.I)
 
@@ -149,10 +149,7 @@ def parse_search_terms(search: str) -> list[str]:
         return [search]
     terms = []
     for raw in matches:
-        if re.fullmatch(r'".+"', raw):
-            term = raw.strip("\"'")
-        else:
-            term = raw.strip("\"' ")
+        term = raw.strip("\"'") if re.fullmatch(r'".+"', raw) else raw.strip("\"' ")
         if not term or (len(term.encode()) == 1 and _SINGLE_LETTER.match(term)):
             continue
         if term.lower() in STOPWORDS:
@@ -276,7 +273,7 @@ def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:
         cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
         return f"CASE posts.id {cases} ELSE {len(q.include)} END ASC", []
     if ob == "include_slugs" and q.slugs:
-        cases = " ".join("WHEN ? THEN %d" % n for n, _ in enumerate(q.slugs))
+        cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(q.slugs)))
         return f"CASE posts.slug {cases} ELSE {len(q.slugs)} END ASC", list(q.slugs)
     if ob == "relevance" and terms is not None:
         sql, params = _relevance_order(q, terms)
@@ -331,7 +328,7 @@ def query(db: Database, q: PostQuery) -> QueryResult:
     _tax_where(db, b, q)
     terms: list[str] | None = None
     if q.search:
-        terms = [q.search] if q.search_exact else parse_search_terms(q.search)
+        terms = parse_search_terms(q.search)
         _search_sql(b, q, terms)
     where = " AND ".join(b.where) if b.where else "1 = 1"
     total = int(db.scalar(f"SELECT COUNT(*) FROM posts WHERE {where}", b.params) or 0)
