@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..store import comments as comment_store
 from ..store.models import Comment, Post
+from .access import parse_id, refuse_unless_missing, unreachable
 from .avatars import avatar_urls
 from .errors import RestError, forbidden
-from .fields import is_included, parse_fields
+from .objects import build, selected_fields
 from .params import collection_params, context_param, id_list, paginate_headers
 from .posts import local_date
 from .request import Request
@@ -41,15 +42,17 @@ class CommentsController:
         schema = lambda: schemas.comment_schema(self.env)  # noqa: E731
         self.server.register("wp/v2", "/comments", [
             Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args()),
-            Endpoint(CREATABLE, self.refuse, self.create_permission, schemas.comment_write_args(self.env, create=True)),
+            Endpoint(CREATABLE, unreachable, self.create_permission, schemas.comment_write_args(self.env, create=True)),
         ], schema)
         id_arg = {"id": {"description": "Unique identifier for the comment.", "type": "integer"}}
         self.server.register("wp/v2", "/comments/(?P<id>[\\d]+)", [
             Endpoint(READABLE, self.get_item, self.get_item_permission,
                      {**id_arg, "context": context_param(), "password": dict(PASSWORD_ARG)}),
-            Endpoint(EDITABLE, self.refuse, self.update_permission,
+            Endpoint(EDITABLE, unreachable, refuse_unless_missing(
+                self.get_comment, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."),
                      {**id_arg, **schemas.comment_write_args(self.env, create=False)}),
-            Endpoint(DELETABLE, self.refuse, self.delete_permission, {**id_arg, "force": {
+            Endpoint(DELETABLE, unreachable, refuse_unless_missing(
+                self.get_comment, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."), {**id_arg, "force": {
                 "type": "boolean", "default": False, "description": "Whether to bypass Trash and force deletion."},
                 "password": dict(PASSWORD_ARG)}),
         ], schema)
@@ -148,11 +151,8 @@ class CommentsController:
     def get_comment(self, raw_id: Any) -> Comment | RestError:
         """The comment, or 404 rest_comment_invalid_id."""
         error = RestError("rest_comment_invalid_id", "Invalid comment ID.", status=404)
-        try:
-            comment_id = int(raw_id)
-        except (TypeError, ValueError):
-            return error
-        comment = self.env.cache.comment(comment_id) if comment_id > 0 else None
+        comment_id = parse_id(raw_id)
+        comment = self.env.cache.comment(comment_id) if comment_id else None
         if comment is None:
             return error
         return comment
@@ -182,24 +182,6 @@ class CommentsController:
     def create_permission(self, request: Request) -> bool | RestError:
         """Anonymous comments are off (WordPress's default for REST)."""
         return RestError("rest_comment_login_required", "Sorry, you must be logged in to comment.", status=401)
-
-    def update_permission(self, request: Request) -> bool | RestError:
-        """Editing comments needs moderate_comments or edit_comment."""
-        comment = self.get_comment(request.get("id"))
-        if isinstance(comment, RestError):
-            return comment
-        return forbidden("rest_cannot_edit", "Sorry, you are not allowed to edit this comment.", request.user)
-
-    def delete_permission(self, request: Request) -> bool | RestError:
-        """Deleting comments needs edit_comment."""
-        comment = self.get_comment(request.get("id"))
-        if isinstance(comment, RestError):
-            return comment
-        return forbidden("rest_cannot_delete", "Sorry, you are not allowed to delete this comment.", request.user)
-
-    def refuse(self, request: Request) -> Any:
-        """Unreachable for anonymous callers: the permission checks refuse first."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
 
     # -- handlers -------------------------------------------------------------------------------
     def get_items(self, request: Request) -> Response:
@@ -254,10 +236,6 @@ class CommentsController:
         if context == "embed":
             names = [n for n in names if n in ("id", "parent", "author", "author_name", "author_url", "date",
                                                "content", "link", "type", "author_avatar_urls")]
-        fields = [*names, "_links"]
-        wanted = parse_fields(request.get("_fields"))
-        if wanted:
-            fields = [n for n in [*wanted, "id"] if n in fields or n.split(".")[0] in fields]
         post = self.env.cache.post(comment.post_id)
         values = {
             "id": lambda: comment.id, "post": lambda: comment.post_id, "parent": lambda: comment.parent,
@@ -269,18 +247,8 @@ class CommentsController:
             "status": lambda: STATUS_NAMES.get(comment.status, comment.status), "type": lambda: comment.type,
             "author_avatar_urls": lambda: self.avatars(comment), "meta": lambda: comment.meta if comment.meta else [],
         }
-        data = {name: values[name]() for name in names if is_included(name, fields)}
-        response = Response(data)
-        if is_included("_links", fields) or is_included("_embedded", fields):
-            self.add_links(response, comment, post)
-        if for_collection:
-            from .links import compact
-
-            links = compact(response.links)
-            if links:
-                response.data["_links"] = links
-            return response.data
-        return response
+        return build(names, values, selected_fields(request, names),
+                     lambda response: self.add_links(response, comment, post), for_collection=for_collection)
 
     def avatars(self, comment: Comment) -> dict[str, str]:
         """author_avatar_urls from the comment author's e-mail (or their account's)."""

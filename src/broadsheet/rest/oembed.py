@@ -10,6 +10,7 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from ..render.escape import esc_attr, esc_html, esc_url
+from .access import unreachable
 from .errors import RestError, forbidden
 from .request import Request
 from .response import Response
@@ -51,7 +52,7 @@ class OEmbedController:
                 "maxwidth": {"default": 600, "sanitize_callback": _absint}}),
         ])
         self.server.register("oembed/1.0", "/proxy", [
-            Endpoint(READABLE, self.proxy, self.proxy_permission, {
+            Endpoint(READABLE, unreachable, self.proxy_permission, {
                 "url": dict(url_arg),
                 "format": {"description": "The oEmbed format to use.", "type": "string", "default": "json",
                            "enum": ["json", "xml"]},
@@ -67,10 +68,6 @@ class OEmbedController:
     def proxy_permission(self, request: Request) -> bool | RestError:
         """The proxy fetches remote URLs: only editors may use it."""
         return forbidden("rest_forbidden", "Sorry, you are not allowed to make proxied oEmbed requests.", request.user)
-
-    def proxy(self, request: Request) -> Any:
-        """Unreachable for anonymous callers."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
 
     def get_item(self, request: Request) -> Response:
         """The oEmbed response for one of the site's published posts."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..site import PostType
 from ..store import posts as post_store
 from ..store.models import Post
+from .access import parse_id, refuse_unless_missing, unreachable
 from .errors import RestError, forbidden
 from .params import absint, collection_params, id_list, paginate_headers, slug_list
 from .posts_view import PostSerializer, _attachment_public
@@ -77,7 +78,7 @@ class PostsController:
         batch = pt.name != "attachment"  # the attachments controller opts out of batching
         self.server.register(ns, self.base, [
             Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args(), batch),
-            Endpoint(CREATABLE, self.write_refused, self.create_permission,
+            Endpoint(CREATABLE, unreachable, self.create_permission,
                      schemas.post_write_args(self.env, pt, create=True), batch),
         ], schema)
         item = f"{self.base}/(?P<id>[\\d]+)"
@@ -95,9 +96,9 @@ class PostsController:
             else "Whether to bypass Trash and force deletion."}}
         self.server.register(ns, item, [
             Endpoint(READABLE, self.get_item, self.get_item_permission, get_args, batch),
-            Endpoint(EDITABLE, self.write_refused, self.update_permission,
+            Endpoint(EDITABLE, unreachable, self.update_permission,
                      {**id_arg, **schemas.post_write_args(self.env, pt, create=False)}, batch),
-            Endpoint(DELETABLE, self.write_refused, self.delete_permission, delete_args, batch),
+            Endpoint(DELETABLE, unreachable, self.delete_permission, delete_args, batch),
         ], schema)
         if pt.supports_feature("revisions") and pt.name != "attachment":
             from .revisions import RevisionsController
@@ -234,33 +235,20 @@ class PostsController:
                          request.user)
 
     def update_permission(self, request: Request) -> bool | RestError:
-        """Anonymous callers may not edit."""
-        post = self.get_post(request.get("id"))
-        if isinstance(post, RestError):
-            return post
-        return forbidden("rest_cannot_edit", "Sorry, you are not allowed to edit this post.", request.user)
+        """update_item_permissions_check (the post must exist; nobody may edit yet)."""
+        return refuse_unless_missing(self.get_post, "rest_cannot_edit",
+                                     "Sorry, you are not allowed to edit this post.")(request)
 
     def delete_permission(self, request: Request) -> bool | RestError:
-        """Anonymous callers may not delete."""
-        post = self.get_post(request.get("id"))
-        if isinstance(post, RestError):
-            return post
-        return forbidden("rest_cannot_delete", "Sorry, you are not allowed to delete this post.", request.user)
-
-    def write_refused(self, request: Request) -> Any:
-        """Writes reach no handler yet: every caller is refused by the permission checks."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
+        """delete_item_permissions_check (the post must exist; nobody may delete yet)."""
+        return refuse_unless_missing(self.get_post, "rest_cannot_delete",
+                                     "Sorry, you are not allowed to delete this post.")(request)
 
     def get_post(self, raw_id: Any) -> Post | RestError:
         """The post with this id if it is of this type, else 404 rest_post_invalid_id."""
         error = RestError("rest_post_invalid_id", "Invalid post ID.", status=404)
-        try:
-            post_id = int(raw_id)
-        except (TypeError, ValueError):
-            return error
-        if post_id <= 0:
-            return error
-        post = self.env.cache.post(post_id)
+        post_id = parse_id(raw_id)
+        post = self.env.cache.post(post_id) if post_id else None
         if post is None or post.type != self.post_type.name:
             return error
         return post

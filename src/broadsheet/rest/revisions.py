@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .access import parse_id, unreachable
 from .errors import RestError, forbidden
 from .params import collection_params, context_param, id_list
 from .request import Request
@@ -46,35 +47,32 @@ class RevisionsController:
         rev_schema = lambda: schemas.revision_schema(self.env, self.post_type)  # noqa: E731
         auto_schema = lambda: schemas.autosave_schema(self.env, self.post_type)  # noqa: E731
         self.server.register(ns, f"{base}/(?P<parent>[\\d]+)/revisions", [
-            Endpoint(READABLE, self.refuse, self.revisions_permission, {**rev_parent, **listing}),
+            Endpoint(READABLE, unreachable, self.revisions_permission, {**rev_parent, **listing}),
         ], rev_schema)
         rev_id = {"id": {"description": "Unique identifier for the revision.", "type": "integer"}}
         self.server.register(ns, f"{base}/(?P<parent>[\\d]+)/revisions/(?P<id>[\\d]+)", [
-            Endpoint(READABLE, self.refuse, self.revisions_permission,
+            Endpoint(READABLE, unreachable, self.revisions_permission,
                      {**rev_parent, **rev_id, "context": context_param()}),
-            Endpoint(DELETABLE, self.refuse, self.revision_delete_permission,
+            Endpoint(DELETABLE, unreachable, self.revision_delete_permission,
                      {**rev_parent, **rev_id, "force": {
                          "type": "boolean", "default": False,
                          "description": "Required to be true, as revisions do not support trashing."}}),
         ], rev_schema)
         self.server.register(ns, f"{base}/(?P<id>[\\d]+)/autosaves", [
-            Endpoint(READABLE, self.refuse, self.autosaves_permission, {**auto_parent, "context": context_param()}),
-            Endpoint(CREATABLE, self.refuse, self.autosave_create_permission,
+            Endpoint(READABLE, unreachable, self.autosaves_permission, {**auto_parent, "context": context_param()}),
+            Endpoint(CREATABLE, unreachable, self.autosave_create_permission,
                      {**auto_parent, **schemas.post_write_args(self.env, self.post_type, create=False)}),
         ], auto_schema)
         self.server.register(ns, f"{base}/(?P<parent>[\\d]+)/autosaves/(?P<id>[\\d]+)", [
-            Endpoint(READABLE, self.refuse, self.autosave_permission, {
+            Endpoint(READABLE, unreachable, self.autosave_permission, {
                 **auto_parent, "id": {"description": "The ID for the autosave.", "type": "integer"},
                 "context": context_param()}),
         ], auto_schema)
 
     def _parent(self, raw: Any) -> Any:
         error = RestError("rest_post_invalid_parent", "Invalid post parent ID.", status=404)
-        try:
-            parent_id = int(raw)
-        except (TypeError, ValueError):
-            return error
-        post = self.env.cache.post(parent_id) if parent_id > 0 else None
+        parent_id = parse_id(raw)
+        post = self.env.cache.post(parent_id) if parent_id else None
         if post is None or post.type != self.post_type.name:
             return error
         return post
@@ -115,6 +113,3 @@ class RevisionsController:
         """Creating an autosave needs the right to update the parent."""
         return self.parent_controller.update_permission(request)
 
-    def refuse(self, request: Request) -> Any:
-        """Unreachable for anonymous callers: the permission checks refuse first."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .access import unreachable
 from .errors import RestError
 from .request import Request
 from .routing import EDITABLE, READABLE, Endpoint
@@ -25,18 +26,12 @@ class SettingsController:
         from . import schemas
 
         self.server.register("wp/v2", "/settings", [
-            Endpoint(READABLE, self.get_item, self.permission, {}),
-            Endpoint(EDITABLE, self.refuse, self.permission, schemas.settings_write_args(self.env)),
+            Endpoint(READABLE, unreachable, self.permission, {}),
+            Endpoint(EDITABLE, unreachable, self.permission, schemas.settings_write_args(self.env)),
         ], lambda: schemas.settings_schema(self.env))
 
     def permission(self, request: Request) -> bool | RestError:
         """manage_options: nobody until administrators can log in."""
         return False
 
-    def get_item(self, request: Request) -> Any:
-        """Unreachable for anonymous callers."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
 
-    def refuse(self, request: Request) -> Any:
-        """Unreachable for anonymous callers."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ..site import Taxonomy
 from ..store import terms as term_store
 from ..store.models import Term
+from .access import parse_id, refuse_unless_missing, unreachable
 from .errors import RestError, forbidden
-from .fields import is_included, parse_fields
+from .objects import build, selected_fields
 from .params import collection_params, context_param, id_list, paginate_headers, slug_list
 from .request import Request
 from .response import Response
@@ -39,16 +40,18 @@ class TermsController:
         schema = lambda: schemas.term_schema(self.env, tax)  # noqa: E731
         self.server.register(ns, self.base, [
             Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args(), True),
-            Endpoint(CREATABLE, self.refuse, self.create_permission,
+            Endpoint(CREATABLE, unreachable, self.create_permission,
                      schemas.term_write_args(self.env, tax, create=True), True),
         ], schema)
         id_arg = {"id": {"description": "Unique identifier for the term.", "type": "integer"}}
         self.server.register(ns, f"{self.base}/(?P<id>[\\d]+)", [
             Endpoint(READABLE, self.get_item, self.get_item_permission,
                      {**id_arg, "context": context_param()}, True),
-            Endpoint(EDITABLE, self.refuse, self.update_permission,
+            Endpoint(EDITABLE, unreachable, refuse_unless_missing(
+                self.get_term, "rest_cannot_update", "Sorry, you are not allowed to edit this term."),
                      {**id_arg, **schemas.term_write_args(self.env, tax, create=False)}, True),
-            Endpoint(DELETABLE, self.refuse, self.delete_permission, {**id_arg, "force": {
+            Endpoint(DELETABLE, unreachable, refuse_unless_missing(
+                self.get_term, "rest_cannot_delete", "Sorry, you are not allowed to delete this term."), {**id_arg, "force": {
                 "type": "boolean", "default": False,
                 "description": "Required to be true, as terms do not support trashing."}}, True),
         ], schema)
@@ -116,32 +119,11 @@ class TermsController:
         return forbidden("rest_cannot_create", "Sorry, you are not allowed to create terms in this taxonomy.",
                          request.user)
 
-    def update_permission(self, request: Request) -> bool | RestError:
-        """Editing terms needs edit_term."""
-        term = self.get_term(request.get("id"))
-        if isinstance(term, RestError):
-            return term
-        return forbidden("rest_cannot_update", "Sorry, you are not allowed to edit this term.", request.user)
-
-    def delete_permission(self, request: Request) -> bool | RestError:
-        """Deleting terms needs delete_term."""
-        term = self.get_term(request.get("id"))
-        if isinstance(term, RestError):
-            return term
-        return forbidden("rest_cannot_delete", "Sorry, you are not allowed to delete this term.", request.user)
-
-    def refuse(self, request: Request) -> Any:
-        """Unreachable for anonymous callers: the permission checks refuse first."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
-
     def get_term(self, raw_id: Any) -> Term | RestError:
         """The term if it belongs to this taxonomy, else 404 rest_term_invalid."""
         error = RestError("rest_term_invalid", "Term does not exist.", status=404)
-        try:
-            term_id = int(raw_id)
-        except (TypeError, ValueError):
-            return error
-        term = self.env.cache.term(term_id) if term_id > 0 else None
+        term_id = parse_id(raw_id)
+        term = self.env.cache.term(term_id) if term_id else None
         if term is None or term.taxonomy != self.taxonomy.name:
             return error
         return term
@@ -170,7 +152,6 @@ class TermsController:
         found, total = term_store.query(self.env.db, q)
         items = [self.prepare(term, request, for_collection=True) for term in found]
         response = Response(items)
-        page_shown = -(-(offset) // per_page) + 1 if per_page else 1
         page_shown = int(offset / per_page + 1) if per_page else 1
         paginate_headers(response, total, per_page, page_shown, self.url, request.query_params())
         return response
@@ -184,50 +165,19 @@ class TermsController:
 
     def prepare(self, term: Term, request: Request, *, for_collection: bool) -> Any:
         """The term's REST object."""
-        context = str(request.get("context") or "view")
-        names = ["id", "count", "description", "link", "name", "slug", "taxonomy"]
-        if self.taxonomy.hierarchical:
-            names.append("parent")
-        names.append("meta")
-        if context == "embed":
+        if str(request.get("context") or "view") == "embed":
             names = ["id", "link", "name", "slug", "taxonomy"]
-        fields = [*names, "_links"]
-        wanted = parse_fields(request.get("_fields"))
-        if wanted:
-            fields = [n for n in [*wanted, "id"] if n in fields or n.split(".")[0] in fields]
-        data: dict[str, Any] = {}
-        for name in names:
-            if not is_included(name, fields):
-                continue
-            if name == "id":
-                data["id"] = term.id
-            elif name == "count":
-                data["count"] = term.count if term.count else self._count(term)
-            elif name == "description":
-                data["description"] = term.description
-            elif name == "link":
-                data["link"] = self.env.links.term(term)
-            elif name == "name":
-                data["name"] = term.name
-            elif name == "slug":
-                data["slug"] = term.slug
-            elif name == "taxonomy":
-                data["taxonomy"] = term.taxonomy
-            elif name == "parent":
-                data["parent"] = term.parent
-            elif name == "meta":
-                data["meta"] = term.meta if term.meta else []
-        response = Response(data)
-        if is_included("_links", fields) or is_included("_embedded", fields):
-            self.add_links(response, term)
-        if for_collection:
-            from .links import compact
-
-            links = compact(response.links)
-            if links:
-                response.data["_links"] = links
-            return response.data
-        return response
+        else:
+            names = ["id", "count", "description", "link", "name", "slug", "taxonomy",
+                     *(["parent"] if self.taxonomy.hierarchical else []), "meta"]
+        values = {
+            "id": lambda: term.id, "count": lambda: term.count if term.count else self._count(term),
+            "description": lambda: term.description, "link": lambda: self.env.links.term(term),
+            "name": lambda: term.name, "slug": lambda: term.slug, "taxonomy": lambda: term.taxonomy,
+            "parent": lambda: term.parent, "meta": lambda: term.meta if term.meta else [],
+        }
+        return build(names, values, selected_fields(request, names),
+                     lambda response: self.add_links(response, term), for_collection=for_collection)
 
     def _count(self, term: Term) -> int:
         full = self.env.cache.term(term.id)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..store import users as user_store
 from ..store.models import User
+from .access import parse_id, refuse_unless_missing, unreachable
 from .avatars import avatar_urls
 from .errors import RestError, forbidden
-from .fields import is_included, parse_fields
+from .objects import build, selected_fields
 from .params import collection_params, context_param, id_list, paginate_headers, slug_list
 from .request import Request
 from .response import Response
@@ -35,21 +36,23 @@ class UsersController:
         batch = self.env.site.compat.at_least(6, 6)  # users became batchable in 6.6
         self.server.register("wp/v2", "/users", [
             Endpoint(READABLE, self.get_items, self.get_items_permission, self.collection_args(), batch),
-            Endpoint(CREATABLE, self.refuse, self.create_permission, schemas.user_write_args(self.env, create=True),
+            Endpoint(CREATABLE, unreachable, self.create_permission, schemas.user_write_args(self.env, create=True),
                      batch),
         ], schema)
         id_arg = {"id": {"description": "Unique identifier for the user.", "type": "integer"}}
         self.server.register("wp/v2", "/users/(?P<id>[\\d]+)", [
             Endpoint(READABLE, self.get_item, self.get_item_permission, {**id_arg, "context": context_param()},
                      batch),
-            Endpoint(EDITABLE, self.refuse, self.update_permission,
+            Endpoint(EDITABLE, unreachable, refuse_unless_missing(
+                self.get_user, "rest_cannot_edit", "Sorry, you are not allowed to edit this user."),
                      {**id_arg, **schemas.user_write_args(self.env, create=False)}, batch),
-            Endpoint(DELETABLE, self.refuse, self.delete_permission, {**id_arg, **self._delete_args()}, batch),
+            Endpoint(DELETABLE, unreachable, refuse_unless_missing(
+                self.get_user, "rest_user_cannot_delete", "Sorry, you are not allowed to delete this user."), {**id_arg, **self._delete_args()}, batch),
         ], schema)
         self.server.register("wp/v2", "/users/me", [
             Endpoint(READABLE, self.get_me, None, {"context": context_param()}),
-            Endpoint(EDITABLE, self.refuse, self.me_permission, schemas.user_write_args(self.env, create=False)),
-            Endpoint(DELETABLE, self.refuse, self.me_permission, self._delete_args()),
+            Endpoint(EDITABLE, unreachable, self.me_permission, schemas.user_write_args(self.env, create=False)),
+            Endpoint(DELETABLE, unreachable, self.me_permission, self._delete_args()),
         ], schema)
 
     def _delete_args(self) -> dict[str, Any]:
@@ -122,11 +125,8 @@ class UsersController:
     def get_user(self, raw_id: Any) -> User | RestError:
         """The user, or 404 rest_user_invalid_id."""
         error = RestError("rest_user_invalid_id", "Invalid user ID.", status=404)
-        try:
-            user_id = int(raw_id)
-        except (TypeError, ValueError):
-            return error
-        user = self.env.cache.user(user_id) if user_id > 0 else None
+        user_id = parse_id(raw_id)
+        user = self.env.cache.user(user_id) if user_id else None
         return user if user is not None else error
 
     def _public(self, user: User) -> bool:
@@ -152,24 +152,6 @@ class UsersController:
     def create_permission(self, request: Request) -> bool | RestError:
         """Creating users needs create_users."""
         return forbidden("rest_cannot_create_user", "Sorry, you are not allowed to create new users.", request.user)
-
-    def update_permission(self, request: Request) -> bool | RestError:
-        """Editing a user needs edit_user."""
-        user = self.get_user(request.get("id"))
-        if isinstance(user, RestError):
-            return user
-        return forbidden("rest_cannot_edit", "Sorry, you are not allowed to edit this user.", request.user)
-
-    def delete_permission(self, request: Request) -> bool | RestError:
-        """Deleting a user needs delete_user."""
-        user = self.get_user(request.get("id"))
-        if isinstance(user, RestError):
-            return user
-        return forbidden("rest_user_cannot_delete", "Sorry, you are not allowed to delete this user.", request.user)
-
-    def refuse(self, request: Request) -> Any:
-        """Unreachable for anonymous callers: the permission checks refuse first."""
-        raise RestError("rest_forbidden", "Sorry, you are not allowed to do that.", status=401)
 
     # -- handlers -------------------------------------------------------------------------------
     def get_items(self, request: Request) -> Response:
@@ -210,35 +192,23 @@ class UsersController:
 
     def prepare(self, user: User, request: Request, *, for_collection: bool) -> Any:
         """The user's REST object (view and embed contexts)."""
-        context = str(request.get("context") or "view")
         names = ["id", "name", "url", "description", "link", "slug"]
         if self.env.site.settings["show_avatars"]:
             names.append("avatar_urls")
-        if context != "embed":
+        if str(request.get("context") or "view") != "embed":
             names.append("meta")
-        fields = [*names, "_links"]
-        wanted = parse_fields(request.get("_fields"))
-        if wanted:
-            fields = [n for n in [*wanted, "id"] if n in fields or n.split(".")[0] in fields]
-        data: dict[str, Any] = {}
         values = {
             "id": lambda: user.id, "name": lambda: user.display_name, "url": lambda: user.url,
             "description": lambda: user.description, "link": lambda: self.env.links.author(user),
             "slug": lambda: user.nicename, "avatar_urls": lambda: self.avatars(user),
             "meta": lambda: user.meta if user.meta else [],
         }
-        for name in names:
-            if is_included(name, fields):
-                data[name] = values[name]()
-        response = Response(data)
-        if is_included("_links", fields) or is_included("_embedded", fields):
+
+        def links(response: Response) -> None:
             response.add_link("self", self.env.site.rest_url(f"/wp/v2/users/{user.id}"))
             response.add_link("collection", self.url)
-        if for_collection:
-            if response.links:
-                response.data["_links"] = response.links
-            return response.data
-        return response
+
+        return build(names, values, selected_fields(request, names), links, for_collection=for_collection)
 
     def avatars(self, user: User) -> dict[str, str]:
         """avatar_urls: computed from the e-mail, or kept from a source that hid it."""
