@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .. import clock, phpjson, phpserialize
+from .. import clock, phpserialize
 from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
@@ -457,8 +457,3 @@ def _attachment_public(env: Env, attachment: Post) -> bool:
         return True
     parent = env.cache.post(attachment.parent)
     return parent is None or parent.status == "publish"
-
-
-def decode_json_field(value: str | None) -> Any:
-    """A JSON text column as Python (empty dict when blank)."""
-    return phpjson.loads(value) if value else {}
