@@ -108,6 +108,22 @@ def render_command(title: bool, excerpt: bool, home: str, wp_version: str) -> No
     click.echo(out, nl=False)
 
 
+@main.command("rerender")
+@click.option("--type", "types", multiple=True, help="Only posts of this type (repeatable).")
+@_database_option
+def rerender_command(types: tuple[str, ...], database: str) -> None:
+    """Render every stored post with raw content again (explicitly; never done implicitly)."""
+    from .importer import rerender
+
+    try:
+        db = connect(database)
+        count = rerender(db, types=list(types) or None, progress=_progress() if sys.stderr.isatty() else None)
+    except DatabaseError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"rendered {count} posts again")
+
+
 @main.command("migrate")
 @_database_option
 def migrate_command(database: str) -> None:

@@ -76,6 +76,8 @@ class Env:
     def registered_meta(self) -> dict[str, list[ext.MetaKey]]:
         """Registered REST meta keys per post type, in output order."""
         configured = self.site.settings["registered_meta"]
+        if configured is None and self.site.settings["extensions"] is None:
+            configured = ext.DEFAULT_REGISTERED_META  # the default profile's meta keys
         out: dict[str, list[ext.MetaKey]] = {}
         for post_type in self.site.post_types:
             if isinstance(configured, dict):

@@ -59,7 +59,7 @@ class Extension:
 KNOWN = ("blocksy", "acf", "publishpress_blocks", "visual_link_preview", "polylang")
 
 # The IO+ archive's stack: the default profile when a site's settings name no extensions.
-DEFAULT_PROFILE: dict[str, dict[str, Any]] = {
+DEFAULT_EXTENSIONS: dict[str, dict[str, Any]] = {
     "blocksy": {},
     "acf": {
         "field_groups": [
@@ -74,6 +74,16 @@ DEFAULT_PROFILE: dict[str, dict[str, Any]] = {
     "visual_link_preview": {},
     "polylang": {},
 }
+
+# The REST meta keys the IO+ archive shows on posts and pages (ACF's, PublishPress Blocks', and
+# the footnotes key that WordPress core registers from 6.3 and the oracle registers on 6.1).
+_IOPLUS_META = [
+    {"key": "_acf_changed", "type": "boolean", "default": False},
+    {"key": "advgb_blocks_editor_width", "type": "string", "default": ""},
+    {"key": "advgb_blocks_columns_visual_guide", "type": "string", "default": ""},
+    {"key": "footnotes", "type": "string", "default": ""},
+]
+DEFAULT_REGISTERED_META: dict[str, list[dict[str, Any]]] = {"post": _IOPLUS_META, "page": _IOPLUS_META}
 
 
 def load(name: str, config: dict[str, Any] | None = None) -> Extension:
@@ -91,7 +101,7 @@ def load(name: str, config: dict[str, Any] | None = None) -> Extension:
 def enabled(setting: Any) -> dict[str, dict[str, Any]]:
     """The ``extensions`` setting as {name: config}, in registration order."""
     if setting is None:
-        return {k: dict(v) for k, v in DEFAULT_PROFILE.items()}
+        return {k: dict(v) for k, v in DEFAULT_EXTENSIONS.items()}
     if isinstance(setting, list):
         setting = {name: {} for name in setting}
     ordered = {name: dict(setting[name] or {}) for name in KNOWN if name in setting}

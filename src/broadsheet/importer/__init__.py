@@ -21,7 +21,7 @@ from . import infer
 from .sources import Bundle, Crawler, load_path
 from .wpjson import ImportError_, item_id, to_comment, to_post, to_term, to_user
 
-__all__ = ["ImportError_", "ImportReport", "run_import", "load_settings_file"]
+__all__ = ["ImportError_", "ImportReport", "load_settings_file", "rerender", "run_import"]
 
 
 @dataclass
@@ -83,7 +83,7 @@ def decide_settings(current: dict[str, Any], bundles: Sequence[Bundle], given: d
     merged = {**current, **inferred, **{k: v for k, v in given.items() if not k.startswith("_")}}
     if "extensions" not in given and "extensions" not in current:
         if detected:
-            merged["extensions"] = {name: ext.DEFAULT_PROFILE.get(name, {}) for name in ext.KNOWN if name in detected}
+            merged["extensions"] = {name: ext.DEFAULT_EXTENSIONS.get(name, {}) for name in ext.KNOWN if name in detected}
         elif bundles:
             merged["extensions"] = {}
     return merged
@@ -222,3 +222,16 @@ def _stub_media(db: Database, item: dict[str, Any], settings: dict[str, Any]) ->
     writer.upsert_post(db, post)
     writer.set_post_meta(db, media_id, {"_wp_attached_file": [relative]})
     return 1
+
+
+def rerender(db: Database, *, types: Sequence[str] | None = None,
+             progress: Callable[[str], None] | None = None) -> int:
+    """Render every stored post that has raw content again with Broadsheet's renderer, in one
+    transaction (rendered HTML from the source is replaced; ``rendered_by`` becomes 'broadsheet')."""
+    from .render_context import mark_for_rendering, render_pending
+
+    with db.transaction():
+        count = mark_for_rendering(db, types=types)
+        render_pending(db, options.load(db), progress=progress)
+        options.bump_content_version(db)
+    return count

@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +37,7 @@ from .. import extensions as ext
 from .. import phpjson, phpserialize
 from ..db import Database
 from ..permalinks import Permalinks
+from ..render.blocks import _TOKEN as _BLOCK_DELIMITER  # WordPress's block delimiter grammar
 from ..render.context import Attachment, ImageSize, PostSummary, RenderOptions
 from ..render.escape import esc_html, esc_url
 from ..render.images import RenderState, attachment_image, filter_content_tags
@@ -43,17 +45,22 @@ from ..render.pipeline import Renderer, default_renderer
 from ..render.texturize import capital_p_dangit
 from ..settings import SiteSettings
 from ..site import Site
+from ..store import posts as post_store
 from ..store import writer
 from ..store.cache import ContentCache
-from ..store.models import Post
+from ..store.models import Comment, Post
 
 __all__ = [
     "PENDING",
     "RenderConfig",
     "RenderStats",
+    "AttachmentSource",
+    "SiteRenderer",
     "ShippedContext",
     "StoreRenderContext",
     "attachment_paragraph",
+    "block_window",
+    "excerpt_window",
     "mark_for_rendering",
     "oembed_cache_key",
     "render_config",
@@ -65,12 +72,19 @@ _RENDERING_EXTENSIONS = ("visual_link_preview", "publishpress_blocks")
 _CLASSIC_THEME_CONTENT_WIDTH = {"twentytwentyone": 750}
 _ATTACHMENT_KEYS = ("_wp_attached_file", "_wp_attachment_metadata", "_wp_attachment_image_alt")
 # Where raw markup names attachments by id: image classes, [caption id], gallery ids, block attrs.
-_ATTACHMENT_REFERENCE = re.compile(
-    r"""(?:wp-image-|attachment_|\bids=["']?|\binclude=["']?|"id":|"ids":\[|"mediaId":)([\d,\s]+)"""
+_ATTACHMENT_MARKERS = (
+    "wp-image-",
+    "attachment_",
+    "ids=",
+    "include=",
+    '"id":',
+    '"ids":[',
+    '"mediaId":',
 )
+_ID_LIST = re.compile(r"""["']?[\d,\s]*\d""")
 _DIGITS = re.compile(r"\d+")
 _PHP_TRIM = " \t\n\r\0\x0b"
-_CACHE_LIMIT = 20000
+_CACHE_LIMIT = 4096  # attachments kept between chunks (bounded memory)
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,7 +144,9 @@ def render_config(settings: SiteSettings) -> RenderConfig:
         extensions=tuple(name for name in _RENDERING_EXTENSIONS if name in enabled),
         theme_json=bool(theme.get("theme_json", False)),
         theme_image_style=stylesheet == "twentytwentyone",
-        content_width=int(theme.get("content_width") or _CLASSIC_THEME_CONTENT_WIDTH.get(stylesheet, 0)),
+        content_width=int(
+            theme.get("content_width") or _CLASSIC_THEME_CONTENT_WIDTH.get(stylesheet, 0)
+        ),
     )
 
 
@@ -185,8 +201,9 @@ def _int(value: Any) -> int:
         return 0
 
 
-def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, link: str) -> Attachment:
-    """An :class:`Attachment` from its post row and raw meta values."""
+def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, link: str,
+                     metadata: Mapping[str, Any] | None = None) -> Attachment:  # fmt: skip
+    """An :class:`Attachment` from its post row and raw meta values (metadata already decoded, or not)."""
     file = meta.get("_wp_attached_file") or ""
     if file.startswith(("http://", "https://")):
         url = file
@@ -194,7 +211,7 @@ def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, 
         url = f"{uploads_baseurl}/{file}"
     else:
         url = post.guid
-    data = _metadata(meta.get("_wp_attachment_metadata"))
+    data = metadata if metadata is not None else _metadata(meta.get("_wp_attachment_metadata"))
     sizes = data.get("sizes")
     renditions = tuple(
         ImageSize(
@@ -222,18 +239,40 @@ def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, 
     )
 
 
+@dataclass(frozen=True)
+class AttachmentSource:
+    """What an :class:`Attachment` is built from: its post row, raw meta and page link (picklable)."""
+
+    post: Post
+    meta: dict[str, str]
+    link: str
+
+    def build(self, uploads_baseurl: str) -> Attachment:
+        """The attachment as rendering sees it (metadata decoded once per process and value)."""
+        raw = self.meta.get("_wp_attachment_metadata") or ""
+        metadata = _DECODED_METADATA.get(raw)
+        if metadata is None:
+            if len(_DECODED_METADATA) > _CACHE_LIMIT:
+                _DECODED_METADATA.clear()
+            metadata = _DECODED_METADATA[raw] = _metadata(raw)
+        return build_attachment(self.post, self.meta, uploads_baseurl, self.link, metadata)
+
+
+_DECODED_METADATA: dict[str, dict[str, Any]] = {}
+
+
 def _php_round2(value: float) -> str:
-    """PHP's ``round($x, 2)`` printed as PHP prints a float."""
-    scaled = abs(value) * 100
-    rounded = (int(scaled + 0.5) if scaled - int(scaled) != 0.5 else int(scaled) + 1) / 100
-    rounded = -rounded if value < 0 else rounded
-    return f"{rounded:.14G}"
+    """PHP's ``round($x, 2)`` (halves away from zero, on the shortest decimal form) printed as
+    PHP prints a float (``precision`` 14: ``56.25``, ``100``)."""
+    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{float(rounded):.14G}"
 
 
 def attachment_paragraph(
-    renderer: Renderer, ctx: Any, attachment: Attachment, title_rendered: str, config: RenderConfig
+    renderer: Renderer, ctx: Any, attachment: Attachment, config: RenderConfig
 ) -> str:
-    """``prepend_attachment``: the media player, or the medium image / file name linked to the file."""
+    """``prepend_attachment``: the media player, or the medium image (else the raw title, else
+    the file name) linked to the file, as ``wp_get_attachment_link`` writes it."""
     url = esc_url(attachment.url)
     if attachment.mime_type.startswith(("video/", "audio/")):
         kind = attachment.mime_type.split("/", 1)[0]
@@ -248,19 +287,99 @@ def attachment_paragraph(
         image = f'{image[:-3]} style="{style}" />'
     text = image
     if not text.strip(_PHP_TRIM):
-        text = title_rendered
+        text = attachment.title
     if not text.strip(_PHP_TRIM):
         text = esc_html(attachment.file.rsplit("/", 1)[-1].rsplit(".", 1)[0])
     return f"<p class=\"attachment\"><a href='{url}'>{text}</a></p>"
 
 
-class AttachmentRenderer(Renderer):
-    """The pipeline plus ``prepend_attachment`` when the context renders an attachment."""
+_VOID_ELEMENTS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)  # fmt: skip
+_MARKUP = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?>|<", re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_WP_WORD_SPLIT = re.compile(r"[\n\r\t ]+")
+_CHARACTER_COUNT_LOCALES = ("zh", "ja", "ko")
+_WINDOW_MARGIN = 25  # words beyond the excerpt length a window must hold (then checked)
 
-    def the_content(
-        self, text: str, ctx: Any, *, blocks: bool = True, images: bool = True
-    ) -> str:
+
+def excerpt_window(text: str, words: int) -> str:
+    """A leading part of ``text`` that yields the same first ``words`` words, or ``text``.
+
+    The cut is a paragraph break with every element and comment opened before it closed, and
+    some words to spare ahead of it: everything ``the_content`` does is local to a paragraph or
+    an element, so the words before the cut come out the same. (The caller still checks that
+    the window gave more than ``words`` words, and uses the whole text when it did not.)
+    """
+    need = words + _WINDOW_MARGIN
+    if len(text) < need * 12:
+        return text
+    count, pos = 0, 0
+    stack: list[str] = []
+    while True:
+        cut = text.find("\n\n", pos)
+        if cut < 0:
+            return text
+        segment = text[pos:cut]
+        for match in _MARKUP.finditer(segment):
+            name = match.group(2)
+            if name is None:
+                if not match.group().startswith("<!--"):
+                    return text  # a lone "<" or an unfinished comment: no safe cut
+                continue
+            name = name.lower()
+            if name in _VOID_ELEMENTS:
+                continue
+            if not match.group(1):
+                stack.append(name)
+            elif not stack or stack.pop() != name:
+                return text
+        count += len(_ANY_TAG.sub(" ", segment).split())
+        if count >= need and not stack:
+            return text[:cut]
+        pos = cut + 2
+
+
+def block_window(raw: str, words: int) -> str:
+    """Leading whole top-level blocks of block markup holding some more than ``words`` words.
+
+    The excerpt pipeline handles top-level blocks one after another, so the words it takes
+    from these blocks are the words it would take from the whole content.
+    """
+    need = words + _WINDOW_MARGIN
+    if len(raw) < need * 12 or "<!-- wp:" not in raw:
+        return raw
+    depth = count = last = 0
+    for match in _BLOCK_DELIMITER.finditer(raw):
+        if match.group("void"):
+            at_top = depth == 0
+        elif match.group("closer"):
+            if depth == 0:
+                return raw  # a stray closer: leave it to the real parser
+            depth -= 1
+            at_top = depth == 0
+        else:
+            depth += 1
+            at_top = False
+        if at_top:
+            end = match.end()
+            count += len(_ANY_TAG.sub(" ", raw[last:end]).split())
+            last = end
+            if count >= need:
+                return raw[:end]
+    return raw
+
+
+class SiteRenderer(Renderer):
+    """The pipeline for stored posts: ``prepend_attachment`` for attachments, and generated
+    excerpts computed from a leading window of long content (checked, else recomputed)."""
+
+    _window = 0
+
+    def the_content(self, text: str, ctx: Any, *, blocks: bool = True, images: bool = True) -> str:
         """``the_content``; an attachment's paragraph goes in front (after ``wpautop``)."""
+        if self._window and not blocks and not images:  # the generated-excerpt pass
+            text = excerpt_window(text, self._window)
         out = super().the_content(text, ctx, blocks=blocks, images=images)
         prefix = getattr(ctx, "attachment_prefix", None)
         if not prefix:
@@ -270,11 +389,32 @@ class AttachmentRenderer(Renderer):
         prefix = self._smilies(capital_p_dangit(prefix), ctx)
         return f"{prefix}\n{out}"
 
+    def generated_excerpt(self, raw_content: str, ctx: Any) -> str:
+        """``wp_trim_excerpt``: from a window of long content when that provably gives the same words."""
+        options = ctx.options
+        words, more = options.excerpt_length, options.excerpt_more
+        locale = options.locale.split("_", 1)[0].lower()
+        if (
+            len(raw_content) < (words + _WINDOW_MARGIN) * 12
+            or not more
+            or locale in _CHARACTER_COUNT_LOCALES
+        ):
+            return super().generated_excerpt(raw_content, ctx)
+        self._window = words
+        try:
+            short = super().generated_excerpt(block_window(raw_content, words), ctx)
+        finally:
+            self._window = 0
+        head = short[: -len(more)]
+        if short.endswith(more) and len(_WP_WORD_SPLIT.split(head.strip(" \t\n\r"))) == words:
+            return short
+        return super().generated_excerpt(raw_content, ctx)
 
-def make_renderer(config: RenderConfig) -> AttachmentRenderer:
+
+def make_renderer(config: RenderConfig) -> SiteRenderer:
     """The site's renderer (core blocks, shortcodes and the enabled extensions)."""
     base = default_renderer(config.extensions, theme_json=config.theme_json)
-    return AttachmentRenderer(base.registry, base.shortcodes)
+    return SiteRenderer(base.registry, base.shortcodes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,8 +422,11 @@ def make_renderer(config: RenderConfig) -> AttachmentRenderer:
 # --------------------------------------------------------------------------------------------
 
 
-class _Deferred(BaseException):  # noqa: N818 - a signal, not an error; BaseException so render code cannot swallow it
-    """Raised in a worker when a post needs the database: the main process renders it."""
+class _Deferred(BaseException):
+    """Raised in a worker when a post needs the database: the main process renders it.
+
+    A BaseException, so no ``except Exception`` in rendering code can swallow it.
+    """
 
 
 class _PostScope:
@@ -313,18 +456,24 @@ class _PostScope:
 class ShippedContext(_PostScope):
     """A RenderContext over what a job carries; anything else defers the post."""
 
-    def __init__(self, options: RenderOptions, attachments: Mapping[int, Attachment | None],
+    def __init__(self, options: RenderOptions, attachments: Mapping[int, AttachmentSource | None],
                  content_width: int = 0) -> None:  # fmt: skip
         super().__init__()
         self.options = options
-        self._attachments = attachments
+        self._sources = attachments
+        self._built: dict[int, Attachment | None] = {}
         self.content_width = content_width
 
     def attachment(self, attachment_id: int) -> Attachment | None:
         """A shipped attachment (None when it does not exist); unknown ids defer the post."""
-        if attachment_id in self._attachments:
-            return self._attachments[attachment_id]
-        raise _Deferred
+        if attachment_id not in self._built:
+            if attachment_id not in self._sources:
+                raise _Deferred
+            source = self._sources[attachment_id]
+            self._built[attachment_id] = (
+                source.build(self.options.uploads_baseurl) if source else None
+            )
+        return self._built[attachment_id]
 
     def permalink(self, post_id: int) -> str | None:
         """Not shipped: the post is rendered by the main process."""
@@ -349,7 +498,8 @@ class StoreRenderContext(_PostScope):
         self.options = config.options
         self.content_width = config.content_width
         self.site = Site(settings)
-        self._attachments: dict[int, Attachment | None] = {}
+        self._sources: dict[int, AttachmentSource | None] = {}
+        self._built: dict[int, Attachment | None] = {}
         self._latest: dict[Any, list[PostSummary]] = {}
         self.reset()
 
@@ -357,41 +507,78 @@ class StoreRenderContext(_PostScope):
         """Drop cached rows (call between chunks to keep memory bounded)."""
         self.cache = ContentCache(self.db, check_interval=1e9)
         self.links = Permalinks(self.site, self.cache)
-        if len(self._attachments) > _CACHE_LIMIT:
-            self._attachments.clear()
+        if len(self._sources) > _CACHE_LIMIT:
+            self._sources.clear()
+            self._built.clear()
 
     # -- attachments -------------------------------------------------------------------------
-    def attachments(self, ids: Sequence[int]) -> dict[int, Attachment | None]:
-        """Many attachments by id (None for ids that are not attachments)."""
-        missing = [i for i in dict.fromkeys(ids) if i not in self._attachments]
-        for start in range(0, len(missing), 500):
-            self._load_attachments(missing[start : start + 500])
-        return {i: self._attachments.get(i) for i in ids}
+    def attachment_sources(
+        self, ids: Sequence[int], *, final: bool = True
+    ) -> dict[int, AttachmentSource | None]:
+        """What many attachments are built from (None for ids that are not attachments).
 
-    def _load_attachments(self, ids: list[int]) -> None:
+        With ``final=False`` (an import still writing) an attachment whose parent post is not
+        stored yet counts as missing too, since its page link would still change.
+        """
+        missing = [i for i in dict.fromkeys(ids) if i not in self._sources]
+        for start in range(0, len(missing), 500):
+            self._load_sources(missing[start : start + 500], final)
+        return {i: self._sources.get(i) for i in ids}
+
+    def forget_missing(self, *, everything: bool = False) -> None:
+        """Forget attachments found missing (or all: rows may have been replaced since)."""
+        if everything:
+            self._sources.clear()
+            self._built.clear()
+            return
+        for key in [k for k, v in self._sources.items() if v is None]:
+            del self._sources[key]
+
+    def _load_sources(self, ids: list[int], final: bool = True) -> None:
         marks = ", ".join("?" for _ in ids)
-        self.cache.load_posts(ids)
         rows = self.db.all(
+            "SELECT id, status, date, date_gmt, slug, parent, guid, mime_type, title_raw, excerpt_raw, author"
+            f" FROM posts WHERE type = 'attachment' AND id IN ({marks})",
+            ids,
+        )
+        meta: dict[int, dict[str, str]] = {}
+        for post_id, key, value in self.db.all(
             f"SELECT post_id, key, value FROM postmeta WHERE post_id IN ({marks})"
             f" AND key IN ({', '.join('?' for _ in _ATTACHMENT_KEYS)}) ORDER BY position",
             [*ids, *_ATTACHMENT_KEYS],
-        )
-        meta: dict[int, dict[str, str]] = {}
-        for post_id, key, value in rows:
+        ):
             meta.setdefault(int(post_id), {}).setdefault(key, value)
+        parents = [int(r[5]) for r in rows if r[5] and int(r[5]) not in self.cache.posts]
+        if parents:  # the parents' rows, for the attachment page links
+            found = post_store.get_many(self.db, parents)
+            self.cache.posts.update({pid: found.get(pid) for pid in parents})
         for attachment_id in ids:
-            post = self.cache.post(attachment_id)
-            if post is None or post.type != "attachment":
-                self._attachments[attachment_id] = None
-                continue
-            link = self.links.post(post)
-            self._attachments[attachment_id] = build_attachment(
-                post, meta.get(attachment_id, {}), self.options.uploads_baseurl, link
+            self._sources[attachment_id] = None
+        for row in rows:
+            if not final and row[5] and self.cache.post(int(row[5])) is None:
+                continue  # its parent is not stored yet
+            post = Post(
+                id=int(row[0]), type="attachment", status=row[1], date=row[2], date_gmt=row[3],
+                modified=row[2], modified_gmt=row[3], slug=row[4], parent=int(row[5]), guid=row[6],
+                mime_type=row[7], title_raw=row[8], excerpt_raw=row[9], author=int(row[10]),
+            )  # fmt: skip
+            self._sources[post.id] = AttachmentSource(
+                post, meta.get(post.id, {}), self.links.post(post)
             )
 
     def attachment(self, attachment_id: int) -> Attachment | None:
         """The attachment with this id, or None."""
-        return self.attachments([attachment_id])[attachment_id]
+        if attachment_id not in self._built:
+            source = self.attachment_sources([attachment_id])[attachment_id]
+            self._built[attachment_id] = (
+                source.build(self.options.uploads_baseurl) if source else None
+            )
+        return self._built[attachment_id]
+
+    def attachments(self, ids: Sequence[int]) -> dict[int, Attachment | None]:
+        """Many attachments by id (None for ids that are not attachments)."""
+        self.attachment_sources(ids)
+        return {i: self.attachment(i) for i in ids}
 
     def attached_media(self, post_id: int, mime_prefix: str) -> list[Attachment]:
         """Attachments whose parent is ``post_id`` with a MIME type starting with the prefix."""
@@ -417,13 +604,17 @@ class StoreRenderContext(_PostScope):
             self._latest[key] = self._query_latest(number, categories, order, orderby)
         return self._latest[key]
 
-    def _query_latest(self, number: int, categories: Sequence[int], order: str, orderby: str) -> list[PostSummary]:
+    def _query_latest(
+        self, number: int, categories: Sequence[int], order: str, orderby: str
+    ) -> list[PostSummary]:
         direction = "ASC" if str(order).lower() == "asc" else "DESC"
         column = "title_key" if orderby == "title" else "date"
         where, params = "type = 'post' AND status = 'publish'", []
         if categories:
             marks = ", ".join("?" for _ in categories)
-            where += f" AND id IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks}))"
+            where += (
+                f" AND id IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks}))"
+            )
             params.extend(int(c) for c in categories)
         rows = self.db.all(
             f"SELECT id FROM posts WHERE {where} ORDER BY {column} {direction}, id {direction} LIMIT ?",
@@ -454,7 +645,7 @@ class StoreRenderContext(_PostScope):
 
 @dataclass(frozen=True)
 class PendingPost:
-    """The raw fields of a post waiting to be rendered."""
+    """The raw fields of a post waiting to be rendered (and the dates that identify its version)."""
 
     id: int
     type: str
@@ -462,6 +653,32 @@ class PendingPost:
     title_raw: str
     content_raw: str
     excerpt_raw: str
+    modified_gmt: str = ""
+    modified: str = ""
+
+    @classmethod
+    def of(cls, post: Post) -> PendingPost:
+        """The pending form of a stored post row."""
+        return cls(post.id, post.type, post.status, post.title_raw or "", post.content_raw or "",
+                   post.excerpt_raw or "", post.modified_gmt, post.modified)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PendingComment:
+    """The raw fields of a comment waiting to be rendered (and those its search text folds)."""
+
+    id: int
+    content_raw: str
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    author_ip: str = ""
+
+    @classmethod
+    def of(cls, comment: Comment) -> PendingComment:
+        """The pending form of a stored comment row."""
+        return cls(comment.id, comment.content_raw or "", comment.author_name, comment.author_email,
+                   comment.author_url, comment.author_ip)  # fmt: skip
 
 
 def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx: Any,
@@ -469,11 +686,13 @@ def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx
     """(id, title, content, excerpt) as WordPress's REST API renders them for this post."""
     ctx.begin(post.id, oembeds)
     version = config.options.wp_version
-    title = renderer.render_title(post.title_raw, private=post.status == "private", wp_version=version)
+    title = renderer.render_title(
+        post.title_raw, private=post.status == "private", wp_version=version
+    )
     if post.type == "attachment":
         attachment = ctx.attachment(post.id)
         if attachment is not None:
-            ctx.attachment_prefix = attachment_paragraph(renderer, ctx, attachment, title, config)
+            ctx.attachment_prefix = attachment_paragraph(renderer, ctx, attachment, config)
     try:
         content = renderer.render_content(post.content_raw, ctx)
         excerpt = renderer.render_excerpt(post.excerpt_raw, post.content_raw, ctx)
@@ -482,12 +701,35 @@ def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx
     return post.id, title, content, excerpt
 
 
+def _stored_row(post: PendingPost, rendered: tuple[int, str, str, str]) -> tuple[Any, ...]:
+    """A row for :func:`~broadsheet.store.writer.store_rendering`: rendering plus search keys."""
+    _, title, content, excerpt = rendered
+    keys = (
+        writer.fast_fold(post.title_raw),
+        writer.fast_fold(post.excerpt_raw),
+        writer.fast_fold(post.content_raw),
+    )
+    return (post.id, title, content, excerpt, *keys, post.modified_gmt, post.modified)
+
+
+def _comment_row(renderer: Renderer, comment: PendingComment, ctx: Any) -> tuple[int, str, str]:
+    ctx.begin(0)
+    search = writer.fast_fold(" ".join([comment.content_raw, comment.author_name, comment.author_email,
+                                        comment.author_url, comment.author_ip]))  # fmt: skip
+    return comment.id, renderer.render_comment(comment.content_raw, ctx), search
+
+
 def referenced_attachments(post: PendingPost) -> list[int]:
     """Ids the post's markup may ask for as attachments (the scan that fills a job)."""
     found = [post.id] if post.type == "attachment" else []
     for text in (post.content_raw, post.excerpt_raw):
-        for match in _ATTACHMENT_REFERENCE.finditer(text):
-            found.extend(int(d) for d in _DIGITS.findall(match.group(1)))
+        for marker in _ATTACHMENT_MARKERS:
+            at = text.find(marker)
+            while at >= 0:
+                digits = _ID_LIST.match(text, at + len(marker))
+                if digits is not None:
+                    found.extend(int(d) for d in _DIGITS.findall(digits.group()))
+                at = text.find(marker, at + len(marker))
     return found
 
 
@@ -499,22 +741,22 @@ def referenced_attachments(post: PendingPost) -> list[int]:
 @dataclass
 class _Job:
     posts: list[PendingPost] = field(default_factory=list)
-    attachments: dict[int, Attachment | None] = field(default_factory=dict)
+    attachments: dict[int, AttachmentSource | None] = field(default_factory=dict)
     oembeds: dict[int, dict[str, str]] = field(default_factory=dict)
-    comments: list[tuple[int, str]] = field(default_factory=list)
+    comments: list[PendingComment] = field(default_factory=list)
 
 
 @dataclass
 class _JobResult:
-    posts: list[tuple[int, str, str, str]] = field(default_factory=list)
+    posts: list[tuple[Any, ...]] = field(default_factory=list)
     deferred: list[int] = field(default_factory=list)
-    comments: list[tuple[int, str]] = field(default_factory=list)
+    comments: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
 class _Worker:
     config: RenderConfig
-    renderer: AttachmentRenderer
+    renderer: SiteRenderer
 
 
 _WORKER: _Worker | None = None
@@ -533,12 +775,14 @@ def _run_job(job: _Job) -> _JobResult:
     result = _JobResult()
     for post in job.posts:
         try:
-            result.posts.append(render_post(worker.renderer, worker.config, post, ctx, job.oembeds.get(post.id)))
+            rendered = render_post(
+                worker.renderer, worker.config, post, ctx, job.oembeds.get(post.id)
+            )
         except _Deferred:
             result.deferred.append(post.id)
-    for comment_id, raw in job.comments:
-        ctx.begin(0)
-        result.comments.append((comment_id, worker.renderer.render_comment(raw, ctx)))
+            continue
+        result.posts.append(_stored_row(post, rendered))
+    result.comments = [_comment_row(worker.renderer, c, ctx) for c in job.comments]
     return result
 
 
@@ -548,12 +792,13 @@ class _InlinePool:
     def __init__(self, config: RenderConfig) -> None:
         _init_worker(config)
 
-    def submit(self, job: _Job) -> Future[_JobResult]:
+    def submit(self, function: Callable[[_Job], _JobResult], job: _Job) -> Future[_JobResult]:
+        """Run the job now; its result as a finished future."""
         future: Future[_JobResult] = Future()
-        future.set_result(_run_job(job))
+        future.set_result(function(job))
         return future
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Nothing to stop."""
 
 
@@ -573,28 +818,34 @@ class RenderStats:
     seconds: float = 0.0
 
 
-_POST_CHUNK = 200
-_COMMENT_CHUNK = 1000
-_PARALLEL_THRESHOLD = 2000  # posts + comments below which worker start-up is not worth it
+_POST_CHUNK = 100
+_COMMENT_CHUNK = 500
+_PARALLEL_THRESHOLD = 2000  # pending posts + comments below which worker start-up is not worth it
+_POST_COLUMNS_PENDING = (
+    "id, type, status, title_raw, content_raw, excerpt_raw, modified_gmt, modified"
+)
+
+
+def _pending_rows(rows: list[tuple[Any, ...]]) -> list[PendingPost]:
+    return [
+        PendingPost(int(r[0]), r[1], r[2], r[3] or "", r[4] or "", r[5] or "", r[6], r[7])
+        for r in rows
+    ]
 
 
 def _pending_posts(db: Database, after: int, limit: int) -> list[PendingPost]:
-    rows = db.all(
-        "SELECT id, type, status, title_raw, content_raw, excerpt_raw FROM posts"
-        " WHERE rendered_by = ? AND id > ? ORDER BY id LIMIT ?",
+    return _pending_rows(db.all(
+        f"SELECT {_POST_COLUMNS_PENDING} FROM posts WHERE rendered_by = ? AND id > ? ORDER BY id LIMIT ?",
         (PENDING, after, limit),
-    )
-    return [PendingPost(int(r[0]), r[1], r[2], r[3] or "", r[4] or "", r[5] or "") for r in rows]
+    ))  # fmt: skip
 
 
 def _posts_by_id(db: Database, ids: Sequence[int]) -> list[PendingPost]:
     marks = ", ".join("?" for _ in ids)
-    rows = db.all(
-        "SELECT id, type, status, title_raw, content_raw, excerpt_raw FROM posts"
-        f" WHERE id IN ({marks}) ORDER BY id",
-        list(ids),
-    )
-    return [PendingPost(int(r[0]), r[1], r[2], r[3] or "", r[4] or "", r[5] or "") for r in rows]
+    return _pending_rows(db.all(
+        f"SELECT {_POST_COLUMNS_PENDING} FROM posts WHERE id IN ({marks}) AND rendered_by = ? ORDER BY id",
+        [*ids, PENDING],
+    ))  # fmt: skip
 
 
 def _oembed_meta(db: Database, posts: Sequence[PendingPost]) -> dict[int, dict[str, str]]:
@@ -612,128 +863,187 @@ def _oembed_meta(db: Database, posts: Sequence[PendingPost]) -> dict[int, dict[s
     return found
 
 
-def _post_jobs(db: Database, store_ctx: StoreRenderContext) -> Iterator[_Job]:
-    after = 0
-    while True:
-        posts = _pending_posts(db, after, _POST_CHUNK)
-        if not posts:
-            return
-        after = posts[-1].id
-        store_ctx.reset()
-        wanted = [i for post in posts for i in referenced_attachments(post)]
-        yield _Job(posts=posts, attachments=store_ctx.attachments(wanted), oembeds=_oembed_meta(db, posts))
+def _process_context() -> Any:
+    """Fork where there is fork: workers start at once and need no importable ``__main__``.
+
+    Workers only render what they are sent; they never use the database connection they
+    inherit, and leave through ``os._exit``, so nothing of the parent's is closed or flushed.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _comment_jobs(db: Database) -> Iterator[_Job]:
-    after = 0
-    while True:
-        rows = db.all(
-            "SELECT id, content_raw FROM comments WHERE rendered_by = ? AND id > ? ORDER BY id LIMIT ?",
-            (PENDING, after, _COMMENT_CHUNK),
-        )
-        if not rows:
-            return
-        after = int(rows[-1][0])
-        yield _Job(comments=[(int(r[0]), r[1] or "") for r in rows])
-
-
-def _worker_count(total: int, workers: int | None) -> int:
+def worker_count(pending: int, workers: int | None = None) -> int:
+    """How many worker processes to render ``pending`` items with (0: in this process)."""
     if workers is not None:
         return max(workers, 0)
-    configured = os.environ.get("BROADSHEET_RENDER_WORKERS")
-    if configured is not None and configured.strip().isdigit():
+    configured = os.environ.get("BROADSHEET_RENDER_WORKERS", "").strip()
+    if configured.isdigit():
         return int(configured)
-    if total < _PARALLEL_THRESHOLD:
-        return 0
-    return min(os.cpu_count() or 1, 2) if (os.cpu_count() or 1) > 1 else 0
+    cores = os.cpu_count() or 1
+    return min(cores, 2) if cores > 1 and pending >= _PARALLEL_THRESHOLD else 0
+
+
+class RenderPass:
+    """Renders pending posts and comments and stores the result (``rendered_by = 'broadsheet'``).
+
+    An importer may :meth:`submit` rows as soon as it has written them, so worker processes
+    render while it reads on; a post is only sent early when every attachment it names is
+    already stored, and its result is only kept if the row is still the version that was sent.
+    :meth:`finish` then renders whatever is still pending (the database decides), and last, in
+    this process, the posts that needed the database while rendering.
+    """
+
+    def __init__(self, db: Database, settings: SiteSettings, *, workers: int = 0,
+                 progress: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self.db = db
+        self.settings = settings
+        self.config = render_config(settings)
+        self.store_ctx = StoreRenderContext(db, settings, self.config)
+        self.stats = RenderStats(workers=workers)
+        self.progress = progress
+        self._last_progress = 0.0
+        self._deferred: list[int] = []
+        self._in_flight: deque[Future[_JobResult]] = deque()
+        self._pool: Any = None
+
+    # -- the pool ------------------------------------------------------------------------------
+    def _ensure_pool(self) -> Any:
+        if self._pool is None:
+            if self.stats.workers:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.stats.workers, mp_context=_process_context(),
+                    initializer=_init_worker, initargs=(self.config,),
+                )  # fmt: skip
+            else:
+                self._pool = _InlinePool(self.config)
+        return self._pool
+
+    def _submit(self, job: _Job) -> None:
+        self._in_flight.append(self._ensure_pool().submit(_run_job, job))
+        limit = max(self.stats.workers, 1) * 4
+        while self._in_flight and (len(self._in_flight) > limit or self._in_flight[0].done()):
+            self._store(self._in_flight.popleft().result())
+
+    def _drain(self) -> None:
+        while self._in_flight:
+            self._store(self._in_flight.popleft().result())
+
+    def close(self) -> None:
+        """Stop the workers (after an error: results still in flight are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._in_flight.clear()
+
+    def _store(self, result: _JobResult) -> None:
+        writer.store_rendering(self.db, result.posts)
+        writer.store_comment_rendering(self.db, result.comments)
+        self._deferred.extend(result.deferred)
+        self.stats.posts += len(result.posts)
+        self.stats.comments += len(result.comments)
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is None or time.monotonic() - self._last_progress < 0.2:
+            return
+        self._last_progress = time.monotonic()
+        self.progress(f"rendered {self.stats.posts:,} posts, {self.stats.comments:,} comments")
+
+    # -- early submission (while an import is still reading) -----------------------------------
+    def submit(self, posts: Sequence[Post], comments: Sequence[Comment]) -> None:
+        """Render freshly written pending rows now, where nothing they need is missing yet."""
+        if not self.stats.workers:
+            return  # in one process, rendering at the end costs the same and sees everything
+        self.store_ctx.reset()
+        pending = [PendingPost.of(post) for post in posts if post.rendered_by == PENDING]
+        wanted = {post.id: referenced_attachments(post) for post in pending}
+        sources = self.store_ctx.attachment_sources(
+            [i for ids in wanted.values() for i in ids], final=False
+        )
+        ready = [post for post in pending if all(sources[i] is not None for i in wanted[post.id])]
+        self.store_ctx.forget_missing()
+        for start in range(0, len(ready), _POST_CHUNK):
+            part = ready[start : start + _POST_CHUNK]
+            shipped = {i: sources[i] for post in part for i in wanted[post.id]}
+            self._submit(_Job(posts=part, attachments=shipped, oembeds=_oembed_meta(self.db, part)))
+        waiting = [PendingComment.of(c) for c in comments if c.rendered_by == PENDING]
+        for start in range(0, len(waiting), _COMMENT_CHUNK):
+            self._submit(_Job(comments=waiting[start : start + _COMMENT_CHUNK]))
+
+    # -- the rest ------------------------------------------------------------------------------
+    def finish(self) -> RenderStats:
+        """Render everything still pending; returns what the whole pass did."""
+        started = time.monotonic()
+        try:
+            self._drain()
+            self.store_ctx.forget_missing(everything=True)
+            for job in self._remaining_jobs():
+                self._submit(job)
+            self._drain()
+        finally:
+            self.close()
+        self._render_deferred()
+        self.stats.seconds += time.monotonic() - started
+        return self.stats
+
+    def _remaining_jobs(self) -> Iterator[_Job]:
+        after = 0
+        while posts := _pending_posts(self.db, after, _POST_CHUNK):
+            after = posts[-1].id
+            self.store_ctx.reset()
+            wanted = [i for post in posts for i in referenced_attachments(post)]
+            yield _Job(posts=posts, attachments=self.store_ctx.attachment_sources(wanted),
+                       oembeds=_oembed_meta(self.db, posts))  # fmt: skip
+        after = 0
+        while rows := self.db.all(
+            "SELECT id, content_raw, author_name, author_email, author_url, author_ip FROM comments"
+            " WHERE rendered_by = ? AND id > ? ORDER BY id LIMIT ?",
+            (PENDING, after, _COMMENT_CHUNK),
+        ):
+            after = int(rows[-1][0])
+            yield _Job(
+                comments=[
+                    PendingComment(int(r[0]), r[1] or "", r[2], r[3], r[4], r[5]) for r in rows
+                ]
+            )
+
+    def _render_deferred(self) -> None:
+        if not self._deferred:
+            return
+        renderer = make_renderer(self.config)
+        for start in range(0, len(self._deferred), _POST_CHUNK):
+            self.store_ctx.reset()
+            posts = _posts_by_id(self.db, self._deferred[start : start + _POST_CHUNK])
+            oembeds = _oembed_meta(self.db, posts)
+            rows = [
+                _stored_row(post, render_post(renderer, self.config, post, self.store_ctx, oembeds.get(post.id)))
+                for post in posts
+            ]  # fmt: skip
+            writer.store_rendering(self.db, rows)
+            self.stats.posts += len(rows)
+            self.stats.deferred += len(rows)
+            self._report()
+        self._deferred = []
 
 
 def render_pending(db: Database, settings: SiteSettings, *, progress: Callable[[str], None] | None = None,
                    workers: int | None = None) -> RenderStats:  # fmt: skip
     """Render every pending post and comment and store the result (``rendered_by = 'broadsheet'``)."""
-    started = time.monotonic()
-    total_posts = int(db.scalar("SELECT COUNT(*) FROM posts WHERE rendered_by = ?", (PENDING,)) or 0)
-    total_comments = int(db.scalar("SELECT COUNT(*) FROM comments WHERE rendered_by = ?", (PENDING,)) or 0)
-    stats = RenderStats()
-    if not total_posts and not total_comments:
-        return stats
-    config = render_config(settings)
-    store_ctx = StoreRenderContext(db, settings, config)
-    stats.workers = _worker_count(total_posts + total_comments, workers)
-    pool: Any
-    if stats.workers:
-        pool = ProcessPoolExecutor(max_workers=stats.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(config,))  # fmt: skip
-    else:
-        pool = _InlinePool(config)
-    reporter = _Progress(progress, total_posts, total_comments)
-    deferred: list[int] = []
-    try:
-        in_flight: deque[Future[_JobResult]] = deque()
-        limit = max(stats.workers, 1) * 2
-        for job in _chain(_post_jobs(db, store_ctx), _comment_jobs(db)):
-            in_flight.append(pool.submit(job))
-            while len(in_flight) >= limit:
-                _store(db, in_flight.popleft().result(), stats, deferred, reporter)
-        while in_flight:
-            _store(db, in_flight.popleft().result(), stats, deferred, reporter)
-    finally:
-        pool.shutdown()
-    _render_deferred(db, deferred, store_ctx, config, stats, reporter)
-    stats.seconds = time.monotonic() - started
-    return stats
-
-
-def _chain(*parts: Iterator[_Job]) -> Iterator[_Job]:
-    for part in parts:
-        yield from part
-
-
-def _store(db: Database, result: _JobResult, stats: RenderStats, deferred: list[int],
-           reporter: _Progress) -> None:  # fmt: skip
-    writer.update_rendered_many(db, result.posts)
-    writer.update_comments_rendered(db, result.comments)
-    deferred.extend(result.deferred)
-    stats.posts += len(result.posts)
-    stats.comments += len(result.comments)
-    reporter.update(stats.posts, stats.comments)
-
-
-def _render_deferred(db: Database, deferred: list[int], store_ctx: StoreRenderContext, config: RenderConfig,
-                     stats: RenderStats, reporter: _Progress) -> None:  # fmt: skip
-    if not deferred:
-        return
-    renderer = make_renderer(config)
-    for start in range(0, len(deferred), _POST_CHUNK):
-        store_ctx.reset()
-        posts = _posts_by_id(db, deferred[start : start + _POST_CHUNK])
-        oembeds = _oembed_meta(db, posts)
-        rows = [render_post(renderer, config, post, store_ctx, oembeds.get(post.id)) for post in posts]
-        writer.update_rendered_many(db, rows)
-        stats.posts += len(rows)
-        stats.deferred += len(rows)
-        reporter.update(stats.posts, stats.comments)
-
-
-class _Progress:
-    """Throttled progress messages."""
-
-    def __init__(self, callback: Callable[[str], None] | None, posts: int, comments: int) -> None:
-        self.callback = callback
-        self.posts = posts
-        self.comments = comments
-        self.last = 0.0
-
-    def update(self, posts: int, comments: int) -> None:
-        if self.callback is None or time.monotonic() - self.last < 0.2:
-            return
-        self.last = time.monotonic()
-        self.callback(f"rendering: {posts:,}/{self.posts:,} posts, {comments:,}/{self.comments:,} comments")
+    pending = int(db.scalar("SELECT COUNT(*) FROM posts WHERE rendered_by = ?", (PENDING,)) or 0)
+    pending += int(
+        db.scalar("SELECT COUNT(*) FROM comments WHERE rendered_by = ?", (PENDING,)) or 0
+    )
+    if not pending:
+        return RenderStats()
+    return RenderPass(
+        db, settings, workers=worker_count(pending, workers), progress=progress
+    ).finish()
 
 
 def mark_for_rendering(db: Database, *, types: Sequence[str] | None = None) -> int:
-    """Queue stored posts that have raw content (and their comments) for rendering again."""
-    where = "content_raw IS NOT NULL AND type <> 'revision'"
+    """Queue stored posts that have raw content (and comments) to be rendered again."""
+    where = "content_raw IS NOT NULL AND title_raw IS NOT NULL AND type <> 'revision'"
     params: list[Any] = [PENDING]
     if types:
         where += f" AND type IN ({', '.join('?' for _ in types)})"

@@ -70,9 +70,16 @@ CORE_POST_TYPES = frozenset({
     "wp_global_styles", "wp_navigation", "wp_font_family", "wp_font_face",
 })  # fmt: skip
 _RENDERED_CORE_TYPES = frozenset({"post", "page", "attachment", "wp_block"})
-_COMMENT_STATUS = {"1": "approved", "approve": "approved", "0": "hold", "trash": "trash", "spam": "spam"}
+_COMMENT_STATUS = {
+    "1": "approved",
+    "approve": "approved",
+    "0": "hold",
+    "trash": "trash",
+    "spam": "spam",
+}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _BATCH = 500
+_BYTES_PER_ITEM = 4000  # a rough size of an exported item, to guess how much there is to render
 
 
 def _wp(local: str) -> list[str]:
@@ -208,23 +215,29 @@ def mime_type_for(filename: str) -> str:
 # The repairing reader
 # --------------------------------------------------------------------------------------------
 
-# Text and ordinary tags (quoted attribute values may hold '>'), consumed in one C-level match.
-_PLAIN = re.compile(rb"""(?:[^<&]+|<(?![!?])(?:[^>"']|"[^"]*"|'[^']*')*>)*""")
-_ENTITY = re.compile(rb"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
-_CDATA_STOP = re.compile(rb"\]\]>|\r")
-_TEXT, _CDATA, _COMMENT_STATE, _PI = range(4)
-_CLOSERS = {_COMMENT_STATE: b"-->", _PI: b"?>"}
+# Everything a document may hold before its root element: declaration, comments, PIs, space.
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_CDATA_OPEN = b"<![CDATA["
+_CDATA_CLOSE = b"]]>"
 _CR_IN_CDATA = b"]]>&#13;<![CDATA["
-_DOCTYPE_LIMIT = 1 << 16
+_PROLOG_LIMIT = 1 << 20
+_POSITION_SUFFIX = re.compile(r",? line \d+, column \d+.*$")
 
 
 class RepairingReader:
     """A binary stream of WXR bytes as an XML parser can read them.
 
-    Outside CDATA sections, comments and processing instructions, an ``&`` that does not start
-    one of XML's five entities or a character reference becomes ``&amp;`` (WordPress's bare
-    ampersands in comment author URLs); inside CDATA each carriage return is written as a
-    character reference, so the parser keeps it. A DOCTYPE raises :class:`ImportError_`.
+    Outside CDATA sections an ``&`` that does not start one of XML's five entities or a
+    character reference becomes ``&amp;`` (WordPress's bare ampersands in comment author URLs);
+    inside CDATA each carriage return is written as a character reference, so the parser keeps
+    it. A DOCTYPE raises :class:`ImportError_` before the parser sees it.
+
+    The work is done on large segments with C-level searches: a segment always ends just
+    before a ``<``, so no CDATA marker is ever split, and whether a position lies inside CDATA
+    is read off the nearest markers before it. WordPress writes comments only before the root
+    element; those are passed through untouched.
     """
 
     def __init__(self, raw: IO[bytes], name: str = "file", chunk_size: int = 1 << 20) -> None:
@@ -232,11 +245,19 @@ class RepairingReader:
         self._name = name
         self._chunk_size = chunk_size
         self._pending = b""
+        self._searched = 0  # how much of _pending is known to hold no usable cut point
         self._out = bytearray()
-        self._state = _TEXT
+        self._in_prolog = True
+        self._in_cdata = False
         self._eof = False
         self.repaired_ampersands = 0
         self.carriage_returns = 0
+        self.lines = 1  # lines read so far (to tell a cut-off file from a broken one)
+
+    @property
+    def at_end(self) -> bool:
+        """Whether the whole file has been read."""
+        return self._eof
 
     def read(self, size: int = -1) -> bytes:
         """Up to ``size`` repaired bytes (all of them for a negative size); b'' at the end."""
@@ -254,102 +275,67 @@ class RepairingReader:
         chunk = self._raw.read(self._chunk_size)
         if not chunk:
             self._eof = True
+        self.lines += chunk.count(b"\n")
         self._pending += chunk
-        pos = self._repair(self._pending)
-        self._pending = self._pending[pos:]
-        if self._eof and self._pending:  # an unfinished construct at the end: the parser reports it
-            self._out += self._pending
-            self._pending = b""
+        if self._in_prolog and not self._prolog():
+            return
+        if self._eof:
+            cut = len(self._pending)
+        else:
+            cut = self._pending.rfind(b"<", self._searched)
+            if cut <= 0:
+                self._searched = max(len(self._pending) - 1, 0)
+                return
+        segment, self._pending, self._searched = self._pending[:cut], self._pending[cut:], 0
+        self._body(segment)
 
-    def _repair(self, buf: bytes) -> int:
-        """Repair as much of ``buf`` as can be decided now; returns how far it got."""
-        pos, end = 0, len(buf)
-        out = self._out
-        while pos < end:
-            if self._state == _CDATA:
-                pos = self._in_cdata(buf, pos)
-                if self._state == _CDATA:
-                    return pos
-                continue
-            if self._state in _CLOSERS:
-                closer = _CLOSERS[self._state]
-                stop = buf.find(closer, pos)
-                if stop < 0:
-                    keep = max(pos, end - len(closer) + 1)
-                    out += buf[pos:keep]
-                    return keep
-                out += buf[pos : stop + len(closer)]
-                pos, self._state = stop + len(closer), _TEXT
-                continue
-            match = _PLAIN.match(buf, pos)
-            out += buf[pos : match.end()]
-            pos = match.end()
-            if pos >= end:
-                return pos
-            step = self._special(buf, pos)
-            if step is None:
-                return pos  # need more bytes to decide
-            pos = step
-        return pos
+    def _prolog(self) -> bool:
+        """Pass what precedes the root element; False while more bytes are needed."""
+        buf = self._pending
+        end = _PROLOG.match(buf).end()
+        if buf.startswith(b"<!DOCTYPE", end):
+            self._refuse_doctype(buf[end : end + _PROLOG_LIMIT])
+        if not _ROOT_START.match(buf, end) and not self._eof and len(buf) < _PROLOG_LIMIT:
+            return False
+        self._out += buf[:end]
+        self._pending = buf[end:]
+        self._in_prolog = False
+        return True
 
-    def _special(self, buf: bytes, pos: int) -> int | None:
-        """Handle the ``<!``, ``<?``, ``&`` or unfinished tag at ``pos``; None to wait for data."""
-        rest = len(buf) - pos
-        if buf.startswith(b"<![CDATA[", pos):
-            self._out += b"<![CDATA["
-            self._state = _CDATA
-            return pos + 9
-        if buf.startswith(b"<!--", pos):
-            self._out += b"<!--"
-            self._state = _COMMENT_STATE
-            return pos + 4
-        if buf.startswith(b"<?", pos):
-            self._out += b"<?"
-            self._state = _PI
-            return pos + 2
-        if buf.startswith(b"<!DOCTYPE", pos):
-            self._refuse_doctype(buf, pos)
-        if buf[pos] == 0x26:  # "&"
-            match = _ENTITY.match(buf, pos)
-            if match:
-                self._out += match.group()
-                return match.end()
-            if rest < 12 and not self._eof:
-                return None
-            self._out += b"&amp;"
-            self.repaired_ampersands += 1
-            return pos + 1
-        if rest < 10 and not self._eof:
-            return None  # "<" of a tag (or "<![CDATA[") still arriving
-        if buf[pos] == 0x3C and not buf.startswith(b"<!", pos):
-            # An unfinished ordinary tag: wait for its end unless the file is over.
-            return None if not self._eof else self._emit_rest(buf, pos)
-        self._out += buf[pos : pos + 1]
-        return pos + 1
+    def _inside_cdata(self, segment: bytes, pos: int) -> bool:
+        opened = segment.rfind(_CDATA_OPEN, 0, pos)
+        closed = segment.rfind(_CDATA_CLOSE, 0, pos)
+        if opened < 0 and closed < 0:
+            return self._in_cdata
+        return opened > closed
 
-    def _emit_rest(self, buf: bytes, pos: int) -> int:
-        self._out += buf[pos:]
-        return len(buf)
+    def _body(self, segment: bytes) -> None:
+        fixes: list[tuple[int, bytes]] = []
+        if b"&" in segment:
+            for match in _BARE_AMPERSAND.finditer(segment):
+                if not self._inside_cdata(segment, match.start()):
+                    fixes.append((match.start(), b"&amp;"))
+        if b"\r" in segment:
+            pos = segment.find(b"\r")
+            while pos >= 0:
+                if self._inside_cdata(segment, pos):
+                    fixes.append((pos, _CR_IN_CDATA))
+                pos = segment.find(b"\r", pos + 1)
+        if fixes:
+            fixes.sort()
+            start = 0
+            for pos, replacement in fixes:
+                self._out += segment[start:pos]
+                self._out += replacement
+                start = pos + 1
+            self._out += segment[start:]
+            self.repaired_ampersands += sum(1 for _, r in fixes if r == b"&amp;")
+            self.carriage_returns += sum(1 for _, r in fixes if r == _CR_IN_CDATA)
+        else:
+            self._out += segment
+        self._in_cdata = self._inside_cdata(segment, len(segment))
 
-    def _in_cdata(self, buf: bytes, pos: int) -> int:
-        while True:
-            match = _CDATA_STOP.search(buf, pos)
-            if match is None:
-                keep = max(pos, len(buf) - 2)  # "]]" may be the start of "]]>"
-                self._out += buf[pos:keep]
-                return keep
-            self._out += buf[pos : match.start()]
-            if match.group() == b"\r":
-                self._out += _CR_IN_CDATA
-                self.carriage_returns += 1
-                pos = match.end()
-                continue
-            self._out += b"]]>"
-            self._state = _TEXT
-            return match.end()
-
-    def _refuse_doctype(self, buf: bytes, pos: int) -> None:
-        head = buf[pos : pos + _DOCTYPE_LIMIT]
+    def _refuse_doctype(self, head: bytes) -> None:
         if b"<!ENTITY" in head and re.search(rb"<!ENTITY[^>]*\s(?:SYSTEM|PUBLIC)\s", head):
             raise ImportError_(
                 f"{self._name}: refused: the file declares an external XML entity (<!ENTITY … SYSTEM …);"
@@ -360,7 +346,9 @@ class RepairingReader:
                 f"{self._name}: refused: the file declares XML entities in a DOCTYPE (an entity"
                 " expansion bomb?); WordPress exports never do"
             )
-        raise ImportError_(f"{self._name}: refused: the file has a DOCTYPE; WordPress exports never do")
+        raise ImportError_(
+            f"{self._name}: refused: the file has a DOCTYPE; WordPress exports never do"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,6 +381,10 @@ class _HugeNode(Exception):  # noqa: N818 - a retry signal
 
 
 def _meta_pair(elem: Any) -> tuple[str, str]:
+    if len(elem) == 2:  # WordPress writes the key, then the value
+        first, second = elem
+        if first.tag in _META_KEY and second.tag in _META_VALUE:
+            return first.text or "", second.text or ""
     key = value = ""
     for child in elem:
         if child.tag in _META_KEY:
@@ -403,21 +395,25 @@ def _meta_pair(elem: Any) -> tuple[str, str]:
 
 
 def _read_item(elem: Any) -> _ItemRecord:
-    record = _ItemRecord({})
+    fields: dict[str, str] = {}
+    terms: list[tuple[str, str, str]] = []
+    meta: list[tuple[str, str]] = []
+    comments: list[dict[str, str]] = []
+    field_name = _ITEM_FIELDS.get
     for child in elem:
         tag = child.tag
-        name = _ITEM_FIELDS.get(tag)
+        name = field_name(tag)
         if name is not None:
-            record.fields[name] = child.text or ""
+            fields[name] = child.text or ""
         elif tag == "category":
             nicename = child.get("nicename")
             if nicename is not None:
-                record.terms.append((child.get("domain") or "category", nicename, child.text or ""))
+                terms.append((child.get("domain") or "category", nicename, child.text or ""))
         elif tag in _POSTMETA:
-            record.meta.append(_meta_pair(child))
+            meta.append(_meta_pair(child))
         elif tag in _COMMENT:
-            record.comments.append(_read_comment(child))
-    return record
+            comments.append(_read_comment(child))
+    return _ItemRecord(fields, terms, meta, comments)
 
 
 def _read_comment(elem: Any) -> dict[str, str]:
@@ -443,7 +439,9 @@ def _read_term(elem: Any, taxonomy: str) -> _TermRecord:
 
 
 def _read_author(elem: Any) -> _AuthorRecord:
-    return _AuthorRecord({_AUTHOR_FIELDS[c.tag]: c.text or "" for c in elem if c.tag in _AUTHOR_FIELDS})
+    return _AuthorRecord(
+        {_AUTHOR_FIELDS[c.tag]: c.text or "" for c in elem if c.tag in _AUTHOR_FIELDS}
+    )
 
 
 def _records(stream: Any, header: dict[str, str], *, huge: bool) -> Iterator[Any]:
@@ -457,7 +455,9 @@ def _records(stream: Any, header: dict[str, str], *, huge: bool) -> Iterator[Any
         if not checked_root:
             root = elem.getroottree().getroot()
             if root.tag != "rss":
-                raise ImportError_(f"not a WordPress export: the document is <{root.tag}>, not <rss>")
+                raise ImportError_(
+                    f"not a WordPress export: the document is <{root.tag}>, not <rss>"
+                )
             checked_root = True
         parent = elem.getparent()
         if parent is not None and parent.tag == "channel":
@@ -489,6 +489,8 @@ def _harvest(elem: Any, header: dict[str, str]) -> None:
 
 
 def _number(value: str | None, what: str) -> int:
+    if value is not None and value.isdigit() and value.isascii():
+        return int(value)
     text = (value or "").strip()
     if not text:
         return 0
@@ -543,8 +545,10 @@ class _Importer:
         self.channel_written = False
         self.batch: dict[int, _Entry] = {}
         self.sticky: list[int] = []
-        self.not_sticky: set[int] = set()
+        self.not_sticky: set[int] = set()  # posts stored as sticky that the file says are not
+        self.was_sticky = {i for i in settings.get("sticky_posts") or [] if isinstance(i, int)}
         self.items = 0
+        self.render: render_context.RenderPass | None = None
         self._last_progress = 0.0
         self._load_maps()
 
@@ -558,14 +562,21 @@ class _Importer:
 
     def _load_maps(self) -> None:
         self.term_ids: dict[tuple[str, str], int] = {
-            (tax, slug): int(tid) for tid, tax, slug in self.db.all("SELECT id, taxonomy, slug FROM terms")
+            (tax, slug): int(tid)
+            for tid, tax, slug in self.db.all("SELECT id, taxonomy, slug FROM terms")
         }
         self.logins: dict[str, int] = {
             login: int(uid) for uid, login in self.db.all("SELECT id, login FROM users") if login
         }
         max_ids = self.extra.get("max_ids") if isinstance(self.extra.get("max_ids"), dict) else {}
-        self.next_term = max(int(self.db.scalar("SELECT MAX(id) FROM terms") or 0), _int(max_ids.get("terms"))) + 1
-        self.next_user = max(int(self.db.scalar("SELECT MAX(id) FROM users") or 0), _int(max_ids.get("users"))) + 1
+        self.next_term = (
+            max(int(self.db.scalar("SELECT MAX(id) FROM terms") or 0), _int(max_ids.get("terms")))
+            + 1
+        )
+        self.next_user = (
+            max(int(self.db.scalar("SELECT MAX(id) FROM users") or 0), _int(max_ids.get("users")))
+            + 1
+        )
 
     # -- the stream ----------------------------------------------------------------------------
     def run(self, *, huge: bool) -> None:
@@ -582,19 +593,26 @@ class _Importer:
                     self._dispatch(record)
                     self._report_progress(raw, total)
             except etree.XMLSyntaxError as exc:
-                raise self._syntax_error(exc, huge) from exc
+                raise self._syntax_error(exc, huge, reader) from exc
+            except (OSError, EOFError) as exc:  # unreadable, or a cut-off .gz
+                raise ImportError_(f"{self.name}: cannot read the file ({exc})") from exc
             except ImportError_ as exc:
                 message = str(exc)
-                raise ImportError_(message if message.startswith(self.name) else f"{self.name}: {message}") from exc
+                raise ImportError_(
+                    message if message.startswith(self.name) else f"{self.name}: {message}"
+                ) from exc
         self._finish()
 
-    def _syntax_error(self, exc: etree.XMLSyntaxError, huge: bool) -> Exception:
-        message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).splitlines()[0]
-        if not huge and ("XML_PARSE_HUGE" in message or "too big" in message or "Huge input" in message):
+    def _syntax_error(
+        self, exc: etree.XMLSyntaxError, huge: bool, reader: RepairingReader
+    ) -> Exception:
+        message = _POSITION_SUFFIX.sub("", str(getattr(exc, "msg", "") or exc).splitlines()[0])
+        if not huge and any(s in message for s in ("XML_PARSE_HUGE", "too big", "Huge input")):
             return _HugeNode(message)
-        line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else "?")
-        problem = "the file is cut off" if _cut_off(message) else "the file is not well-formed XML"
-        return ImportError_(f"{self.name}: {problem} (line {line}: {message})")
+        line, column = exc.position if exc.position else (0, 0)
+        cut = reader.at_end and line >= reader.lines - 1
+        problem = "the file is cut off" if cut else "the file is not well-formed XML"
+        return ImportError_(f"{self.name}: {problem} (line {line}, column {column}: {message})")
 
     def _report_progress(self, raw: Any, total: int) -> None:
         if self.progress is None or time.monotonic() - self._last_progress < 0.2:
@@ -602,7 +620,12 @@ class _Importer:
         self._last_progress = time.monotonic()
         done = _position(raw)
         share = f"{100 * done // total}%" if total else f"{done:,} bytes"
-        self.progress(f"{self.name}: {share} read, {self.items:,} items")
+        rendered = (
+            f", {self.render.stats.posts:,} rendered"
+            if self.render and self.render.stats.posts
+            else ""
+        )
+        self.progress(f"{self.name}: {share} read, {self.items:,} items{rendered}")
 
     def _dispatch(self, record: Any) -> None:
         if isinstance(record, _ItemRecord):
@@ -621,6 +644,10 @@ class _Importer:
         if not re.fullmatch(r"\d+\.\d+", version):
             raise ImportError_("not a WordPress export (no valid <wp:wxr_version>)")
         self._apply_channel_settings()
+        self.render = render_context.RenderPass(
+            self.db, SiteSettings(self.settings), progress=None,
+            workers=render_context.worker_count(_size(self.source) // _BYTES_PER_ITEM),
+        )  # fmt: skip
         self._write_users()
         self._write_terms()
 
@@ -698,7 +725,9 @@ class _Importer:
         records = self.terms
         self.terms = []
         for record in records:
-            tid = _number(record.fields.get("id"), f"term {record.fields.get('slug', '')!r}: wp:term_id")
+            tid = _number(
+                record.fields.get("id"), f"term {record.fields.get('slug', '')!r}: wp:term_id"
+            )
             if tid > 0:
                 self.term_ids[(record.taxonomy, record.fields.get("slug", ""))] = tid
                 self.next_term = max(self.next_term, tid + 1)
@@ -716,7 +745,9 @@ class _Importer:
             ))  # fmt: skip
         self._store_terms(terms)
 
-    def _term_parent(self, record: _TermRecord, names: Mapping[tuple[str, str], _TermRecord]) -> int:
+    def _term_parent(
+        self, record: _TermRecord, names: Mapping[tuple[str, str], _TermRecord]
+    ) -> int:
         parent = record.fields.get("parent", "")
         if not parent:
             return 0
@@ -747,7 +778,13 @@ class _Importer:
                 old = stored.get(term.id)
                 if old is not None:
                     term.meta = _json_or_empty(old[5])
-                    if tuple(old[:5]) == (term.taxonomy, term.name, term.slug, term.description, term.parent):
+                    if tuple(old[:5]) == (
+                        term.taxonomy,
+                        term.name,
+                        term.slug,
+                        term.description,
+                        term.parent,
+                    ):
                         continue
                 changed.append(term)
             writer.upsert_terms(self.db, changed)
@@ -768,7 +805,9 @@ class _Importer:
         post_id = _number(fields.get("post_id"), "an <item>'s wp:post_id")
         what = f"item {post_id}"
         if post_id <= 0:
-            raise ImportError_(f"an <item> without a valid wp:post_id (title {fields.get('title', '')[:60]!r})")
+            raise ImportError_(
+                f"an <item> without a valid wp:post_id (title {fields.get('title', '')[:60]!r})"
+            )
         post_type = fields.get("post_type") or "post"
         if post_type not in self.known_types:
             raise ImportError_(
@@ -815,7 +854,9 @@ class _Importer:
             if not slug:
                 continue
             tid = self.term_ids.get((taxonomy, slug))
-            if tid is None:  # a term the channel did not list: create it, as WordPress's importer does
+            if (
+                tid is None
+            ):  # a term the channel did not list: create it, as WordPress's importer does
                 tid = self._new_term_id((taxonomy, slug))
                 self._store_terms([Term(tid, taxonomy, name, slug)])
             ids.append(tid)
@@ -827,22 +868,30 @@ class _Importer:
             return ""
         if post_id in self.mime_types:
             return self.mime_types[post_id]
-        file = (meta.get("_wp_attached_file") or [""])[0] or fields.get("attachment_url", "") or fields.get("guid", "")
+        file = (
+            (meta.get("_wp_attached_file") or [""])[0]
+            or fields.get("attachment_url", "")
+            or fields.get("guid", "")
+        )
         return mime_type_for(file) or "application/octet-stream"
 
     def _note_sticky(self, post: Post, sticky: bool) -> None:
         if sticky and post.type == "post":
             self.sticky.append(post.id)
-        else:
+        elif post.id in self.was_sticky:
             self.not_sticky.add(post.id)
 
     def _comment(self, post_id: int, fields: Mapping[str, str]) -> Comment:
-        comment_id = _number(fields.get("comment_id"), f"a comment on item {post_id}: wp:comment_id")
+        comment_id = _number(
+            fields.get("comment_id"), f"a comment on item {post_id}: wp:comment_id"
+        )
         what = f"comment {comment_id}"
         if comment_id <= 0:
             raise ImportError_(f"a comment on item {post_id} has no valid wp:comment_id")
         approved = fields.get("comment_approved", "1").strip()
-        status = "spam" if comment_id in self.spam else _COMMENT_STATUS.get(approved, approved or "hold")
+        status = (
+            "spam" if comment_id in self.spam else _COMMENT_STATUS.get(approved, approved or "hold")
+        )
         return Comment(
             id=comment_id, post_id=post_id,
             date=_date(fields.get("comment_date"), f"{what}: wp:comment_date"),
@@ -866,18 +915,26 @@ class _Importer:
                 f"SELECT id, modified_gmt, modified FROM posts WHERE id IN ({marks})", [e.post.id for e in entries]
             )
         }  # fmt: skip
-        write = [e for e in entries if e.post.id not in stored or _newer(e.post, _Dates(*stored[e.post.id]))]
+        write = [
+            e
+            for e in entries
+            if e.post.id not in stored or _newer(e.post, _Dates(*stored[e.post.id]))
+        ]
         self.report.skipped_posts += len(entries) - len(write)
         writer.delete_by_ids(self.db, "posts", [e.post.id for e in write if e.post.id in stored])
-        writer.insert_posts(self.db, [e.post for e in write])
+        pending = [e.post for e in write if e.post.rendered_by == PENDING]
+        writer.insert_posts(self.db, pending, keys=False)  # keys come with the rendering
+        writer.insert_posts(self.db, [e.post for e in write if e.post.rendered_by != PENDING])
         writer.replace_posts_meta(self.db, {e.post.id: e.meta for e in write})
         writer.replace_posts_terms(self.db, {e.post.id: e.term_ids for e in write})
         self.report.posts += len(write)
-        self._write_comments([c for e in entries for c in e.comments])
+        comments = self._write_comments([c for e in entries for c in e.comments])
+        if self.render is not None:
+            self.render.submit(pending, comments)
 
-    def _write_comments(self, comments: list[Comment]) -> None:
+    def _write_comments(self, comments: list[Comment]) -> list[Comment]:
         if not comments:
-            return
+            return []
         marks = ", ".join("?" for _ in comments)
         stored = {
             int(r[0]): tuple(r[1:]) for r in self.db.all(
@@ -885,9 +942,29 @@ class _Importer:
                 [c.id for c in comments],
             )
         }  # fmt: skip
-        changed = [c for c in comments if stored.get(c.id) != tuple(getattr(c, k) for k in _COMMENT_COMPARED)]
-        writer.upsert_comments(self.db, changed)
+        changed = [
+            c
+            for c in comments
+            if stored.get(c.id) != tuple(getattr(c, k) for k in _COMMENT_COMPARED)
+        ]
+        writer.upsert_comments(
+            self.db, changed, search=False
+        )  # the search text comes with the rendering
         self.report.comments += len(changed)
+        return changed
+
+    # -- rendering -----------------------------------------------------------------------------
+    def finish_rendering(self) -> None:
+        """Render every post and comment still pending (the whole file is stored by now)."""
+        if self.render is None:
+            return
+        self.render.progress = self.progress
+        self.render.finish()
+
+    def close(self) -> None:
+        """Stop rendering workers (after an error)."""
+        if self.render is not None:
+            self.render.close()
 
     # -- what the WXR does not carry -------------------------------------------------------------
     def _finish(self) -> None:
@@ -907,7 +984,9 @@ class _Importer:
             return
         ids = list(self.spam)
         marks = ", ".join("?" for _ in ids)
-        present = {int(r[0]) for r in self.db.all(f"SELECT id FROM comments WHERE id IN ({marks})", ids)}
+        present = {
+            int(r[0]) for r in self.db.all(f"SELECT id FROM comments WHERE id IN ({marks})", ids)
+        }
         placeholders = [
             Comment(cid, post_id, ZERO, ZERO, content_raw="", status="spam", rendered_by="source")
             for cid, post_id in self.spam.items() if cid not in present
@@ -967,7 +1046,9 @@ def _merge_user(user: User, data: Mapping[str, Any]) -> User:
     """A user with the profile fields the settings file's ``not_in_wxr.users`` entry gives."""
     values = {name: data[name] for name in _USER_FIELDS if name in data and data[name] is not None}
     if "roles" in values:
-        values["roles"] = [str(r) for r in values["roles"]] if isinstance(values["roles"], list) else []
+        values["roles"] = (
+            [str(r) for r in values["roles"]] if isinstance(values["roles"], list) else []
+        )
     for name, value in values.items():
         if name != "roles":
             values[name] = str(value)
@@ -1004,11 +1085,6 @@ def _revision(data: Mapping[str, Any]) -> Post:
         comment_status="closed", ping_status="closed", title_raw=str(data.get("title") or ""),
         content_raw=str(data.get("content") or ""), excerpt_raw=str(data.get("excerpt") or ""),
     )  # fmt: skip
-
-
-def _cut_off(message: str) -> bool:
-    lowered = message.lower()
-    return any(s in lowered for s in ("premature end", "end of data", "extra content", "eof"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1093,12 +1169,18 @@ def import_file(db: Database, source: str, settings: dict[str, Any], given: dict
     """Import one WXR file, then render what it brought (all or nothing with the caller's transaction)."""
     snapshot = dict(report.__dict__)
     db.execute("SAVEPOINT broadsheet_wxr")
+    importer = _Importer(db, source, settings, given, report, progress)
     try:
-        _Importer(db, source, settings, given, report, progress).run(huge=False)
-    except _HugeNode:
-        # A text node over libxml2's 10 MB default: read the file again with the limit lifted.
-        db.execute("ROLLBACK TO SAVEPOINT broadsheet_wxr")
-        report.__dict__.update(snapshot)
-        _Importer(db, source, settings, given, report, progress).run(huge=True)
-    db.execute("RELEASE SAVEPOINT broadsheet_wxr")
-    render_context.render_pending(db, SiteSettings(settings), progress=progress)
+        try:
+            importer.run(huge=False)
+        except _HugeNode:
+            # A text node over libxml2's 10 MB default: read the file again with the limit lifted.
+            importer.close()
+            db.execute("ROLLBACK TO SAVEPOINT broadsheet_wxr")
+            report.__dict__.update(snapshot)
+            importer = _Importer(db, source, settings, given, report, progress)
+            importer.run(huge=True)
+        db.execute("RELEASE SAVEPOINT broadsheet_wxr")
+        importer.finish_rendering()
+    finally:
+        importer.close()

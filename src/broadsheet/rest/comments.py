@@ -250,8 +250,11 @@ class CommentsController:
         return build(names, values, selected_fields(request, names),
                      lambda response: self.add_links(response, comment, post), for_collection=for_collection)
 
-    def avatars(self, comment: Comment) -> dict[str, str]:
-        """author_avatar_urls from the comment author's e-mail (or their account's)."""
+    def avatars(self, comment: Comment) -> dict[str, Any]:
+        """author_avatar_urls from the comment author's e-mail (or their account's); pingbacks
+        and trackbacks have no avatar (false for every size)."""
+        if comment.type not in ("comment", ""):
+            return {str(size): False for size in (24, 48, 96)}
         email = comment.author_email
         if comment.author:
             user = self.env.cache.user(comment.author)
