@@ -52,6 +52,24 @@ class Database:
         self._depth = 0
 
     # -- statements -------------------------------------------------------------------------
+    def __del__(self) -> None:
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - closing during interpreter shutdown may fail; nothing to do
+            pass
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _params(self, params: Sequence[Any]) -> tuple[Any, ...]:
+        if self.dialect.name == "postgresql":
+            # PostgreSQL text cannot hold NUL; U+FFFF (a noncharacter) stands in for it.
+            return tuple(p.replace("\x00", "\uffff") if isinstance(p, str) and "\x00" in p else p for p in params)
+        return tuple(params)
+
     def _sql(self, sql: str) -> str:
         if self.dialect.name == "postgresql":
             return _QMARK.sub("%s", sql.replace("%", "%%"))
@@ -60,7 +78,7 @@ class Database:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement and return the cursor."""
         cur = self.conn.cursor()
-        cur.execute(self._sql(sql), tuple(params))
+        cur.execute(self._sql(sql), self._params(params))
         return cur
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -68,7 +86,7 @@ class Database:
         if not rows:
             return
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+        cur.executemany(self._sql(sql), [self._params(r) for r in rows])
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """All rows of a query."""
