@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,14 +51,11 @@ class Database:
         self.dialect = dialect
         self.url = url
         self._depth = 0
+        # Close the connection when this object goes away, even inside a reference cycle
+        # (the finalizer holds the connection, so it is closed before it is freed).
+        weakref.finalize(self, conn.close)
 
     # -- statements -------------------------------------------------------------------------
-    def __del__(self) -> None:
-        try:
-            self.conn.close()
-        except Exception:  # noqa: BLE001 - closing during interpreter shutdown may fail; nothing to do
-            pass
-
     def __enter__(self) -> Database:
         return self
 
