@@ -79,8 +79,9 @@ def serve_command(host: str, port: int, workers: int, no_cache: bool, database: 
     if no_cache:
         os.environ["BROADSHEET_NO_CACHE"] = "1"
     from granian import Granian
+    from granian.constants import Interfaces
 
-    server = Granian("broadsheet.asgi:app", address=host, port=port, interface="rsgi", workers=workers,
+    server = Granian("broadsheet.asgi:app", address=host, port=port, interface=Interfaces.RSGI, workers=workers,
                      log_access=False)
     click.echo(f"Serving {database} on http://{host}:{port}/", err=True)
     server.serve()

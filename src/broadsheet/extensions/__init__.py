@@ -77,7 +77,7 @@ DEFAULT_EXTENSIONS: dict[str, dict[str, Any]] = {
 
 # The REST meta keys the IO+ archive shows on posts and pages (ACF's, PublishPress Blocks', and
 # the footnotes key that WordPress core registers from 6.3 and the oracle registers on 6.1).
-_IOPLUS_META = [
+_IOPLUS_META: list[dict[str, Any]] = [
     {"key": "_acf_changed", "type": "boolean", "default": False},
     {"key": "advgb_blocks_editor_width", "type": "string", "default": ""},
     {"key": "advgb_blocks_columns_visual_guide", "type": "string", "default": ""},

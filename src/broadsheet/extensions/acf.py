@@ -26,6 +26,10 @@ def _format(value: str | None, field_type: str) -> Any:
     return value
 
 
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
 class AcfFields:
     """Computes ``acf`` from the configured field groups."""
 
@@ -44,7 +48,7 @@ class AcfFields:
         fields = self.fields_for(view.post.type)
         meta = view.env.cache.meta_of(view.post.id)
         if fields and any(f["name"] in meta for f in fields):
-            return {f["name"]: _format((meta.get(f["name"]) or [None])[0], f.get("type", "text")) for f in fields}
+            return {f["name"]: _format(_first(meta.get(f["name"])), f.get("type", "text")) for f in fields}
         kept = view.post.fields.get("acf")
         if kept is not None:
             return kept

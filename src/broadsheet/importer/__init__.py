@@ -183,7 +183,7 @@ def _stub_terms(db: Database, item: dict[str, Any], taxonomies: dict[str, str]) 
 
     classes = [c for c in item.get("class_list") or [] if isinstance(c, str)] if isinstance(
         item.get("class_list"), list) else []
-    tax_html = item.get("tax_additional") if isinstance(item.get("tax_additional"), dict) else {}
+    tax_html: dict[str, Any] = item["tax_additional"] if isinstance(item.get("tax_additional"), dict) else {}
     made = 0
     for base, taxonomy in taxonomies.items():
         ids = [i for i in item.get(base) or [] if isinstance(i, int)]

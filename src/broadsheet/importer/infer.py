@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from .sources import Bundle
 
 CORE_TAXONOMY_LABELS = {"category": ("Categories", "Category"), "post_tag": ("Tags", "Tag")}
-_META_TYPES = ((bool, "boolean", False), (int, "integer", 0), (float, "number", 0.0), (str, "string", ""),
+_META_TYPES: tuple[tuple[type, str, Any], ...] = ((bool, "boolean", False), (int, "integer", 0), (float, "number", 0.0), (str, "string", ""),
                (list, "array", []), (dict, "object", {}))
 
 
@@ -125,6 +125,7 @@ def _permalinks(bundle: Bundle, home: str, out: dict[str, Any]) -> None:
     post = _first(bundle.posts, type="post", status="publish")
     if post:
         template = post.get("permalink_template")
+        structure: str | None
         if isinstance(template, str) and template.startswith(home):
             structure = template[len(home):]
         else:
@@ -170,7 +171,7 @@ def _taxonomies(bundle: Bundle, out: dict[str, Any]) -> None:
         for name, info in doc.items():
             if not isinstance(info, dict):
                 continue
-            labels = info.get("labels") if isinstance(info.get("labels"), dict) else {}
+            labels: dict[str, Any] = info["labels"] if isinstance(info.get("labels"), dict) else {}
             entries.append({
                 "name": name, "rest_base": info.get("rest_base") or name,
                 "hierarchical": bool(info.get("hierarchical")), "object_type": list(info.get("types") or []),
@@ -256,7 +257,7 @@ def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:
         out["wp_version"] = "6.7"
     elif has_class_list:
         out["wp_version"] = "6.6"
-    detected = {}
+    detected: dict[str, dict[str, Any]] = {}
     every = {name for names in fields.values() for name in names}
     if "blocksy_meta" in every:
         detected["blocksy"] = {}

@@ -357,7 +357,8 @@ def _validate_object(value: Any, args: dict[str, Any], param: str) -> RestError 
         return _type_error(param, "object")
     obj = to_object(value)
     properties = args.get("properties") or {}
-    for name in (args.get("required") if isinstance(args.get("required"), list) else []):
+    required = args.get("required")
+    for name in required if isinstance(required, list) else []:
         if name not in obj:
             return RestError("rest_property_required", f"{name} is a required property of {param}.")
     for name, prop in properties.items():
