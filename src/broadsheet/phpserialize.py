@@ -7,8 +7,11 @@ nothing is ever instantiated.  String lengths count UTF-8 bytes, as PHP does.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 __all__ = ["is_serialized", "maybe_unserialize", "php_array_to_python", "unserialize"]
@@ -175,11 +178,91 @@ def _as_bytes(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
+# The common case -- ASCII text whose strings hold no ``"``, ``\\`` or control characters,
+# integers written plainly, no floats -- is rewritten into JSON and decoded by the json module:
+# string bodies are the pieces between double quotes, the rest must be a sequence of plain
+# tokens, declared string lengths and array sizes are checked against what was found, and
+# anything unusual goes to the reader above (so both always agree, errors included).
+_PLAIN_STRUCTURE = re.compile(r"(?:i:-?[0-9]+;|s:[0-9]+:\x00;|a:[0-9]+:\{|\}|b:[01];|N;)*+")
+_UNUSUAL_INTEGER = re.compile(r"i:(?:-?0[0-9]|-0;|-?[0-9]{19})")  # JSON differs, or PHP clamps
+_NOT_IN_PLAIN_TEXT = bytes(range(32)) + b"\\\x7f"
+_STRING_HEADER = re.compile(r"s:([0-9]+):")
+_ARRAY_HEADER = re.compile(r"a:([0-9]+):")
+_JSON_LITERALS = (
+    ("i:", ""), (";", ","), ("{", "["), ("}", "],"), ("b:1,", "true,"), ("b:0,", "false,"),
+    ("N,", "null,"), (",]", "]"), ("\x00", '"\x00"'),
+)  # fmt: skip
+_INT_LIKE_KEY = re.compile(r"-?[0-9]").match
+_STR_ONLY = frozenset({str})
+_INT_OR_STR = frozenset({int, str})
+_PLAIN_ARRAYS = 256  # at most this many arrays (so never nested deeper)
+_UNSURE = object()
+_JSON = json.JSONDecoder()
+
+
+def _read_plain(text: str) -> Any:
+    """The value of a whole plain ASCII document, or ``_UNSURE`` (then ``_read`` decides)."""
+    if len(text.encode("ascii").translate(None, _NOT_IN_PLAIN_TEXT)) != len(text) or (
+        "i:" in text and _UNUSUAL_INTEGER.search(text)
+    ):
+        return _UNSURE
+    pieces = text.split('"')
+    bodies = pieces[1::2]
+    structure = "\x00".join(pieces[0::2])
+    if not _PLAIN_STRUCTURE.fullmatch(structure):
+        return _UNSURE
+    split = _STRING_HEADER.split(structure)  # [tokens, length, tokens, length, ..., tokens]
+    if list(map(int, split[1::2])) != list(map(len, bodies)):
+        return _UNSURE
+    split = _ARRAY_HEADER.split("".join(split[0::2]))
+    sizes = split[1::2]
+    if len(sizes) > _PLAIN_ARRAYS:
+        return _UNSURE  # deep nesting is for the reader above
+    structure = "".join(split[0::2])
+    for literal, replacement in _JSON_LITERALS:
+        structure = structure.replace(literal, replacement)
+    parts = structure[:-1].split("\x00")
+    document = "".join(chain.from_iterable(zip(parts, bodies, strict=False))) + parts[-1]
+    try:
+        value = _JSON.decode(document)
+    except ValueError:
+        return _UNSURE
+    if type(value) is not list:
+        return value
+    return _php_arrays(value, iter(map(int, sizes)))
+
+
+def _php_arrays(flat: list[Any], sizes: Iterator[int]) -> Any:
+    """A decoded ``[key, value, ...]`` list as a PHP array (``_UNSURE`` if keys or size are off)."""
+    if len(flat) != 2 * next(sizes, -1):
+        return _UNSURE
+    keys, values = flat[0::2], flat[1::2]
+    if list in set(map(type, values)):
+        for index, value in enumerate(values):
+            if type(value) is list:
+                value = values[index] = _php_arrays(value, sizes)
+                if value is _UNSURE:
+                    return _UNSURE
+    key_types = set(map(type, keys))
+    if key_types == _STR_ONLY:
+        if any(map(_INT_LIKE_KEY, keys)):
+            keys = list(map(_as_key, keys))
+    elif not key_types <= _INT_OR_STR:
+        return _UNSURE
+    elif str in key_types:
+        keys = [_as_key(key) if type(key) is str else key for key in keys]
+    return dict(zip(keys, values, strict=True))
+
+
 def unserialize(data: str | bytes) -> Any:
     """Decode PHP-serialized data; arrays become dicts in PHP order (int or str keys).
 
     Raises ValueError for malformed, truncated or trailing data and for objects/references.
     """
+    if isinstance(data, str) and data.isascii():
+        value = _read_plain(data)
+        if value is not _UNSURE:
+            return value
     raw = _as_bytes(data)
     value, end = _read(raw)
     if end != len(raw):

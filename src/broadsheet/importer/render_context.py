@@ -26,17 +26,19 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import extensions as ext
 from .. import phpjson, phpserialize
 from ..db import Database
+from ..extensions.publishpress_blocks_controls import BlockControls
 from ..permalinks import Permalinks
+from ..render.blocks import _LAYOUT_SUPPORT, Block, parse_blocks_with_cuts, render_parsed_blocks
 from ..render.blocks import _TOKEN as _BLOCK_DELIMITER  # WordPress's block delimiter grammar
 from ..render.context import Attachment, ImageSize, PostSummary, RenderOptions
 from ..render.escape import esc_html, esc_url
@@ -62,6 +64,7 @@ __all__ = [
     "block_window",
     "excerpt_window",
     "mark_for_rendering",
+    "may_show_attachment_links",
     "oembed_cache_key",
     "render_config",
     "render_pending",
@@ -301,6 +304,8 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _WP_WORD_SPLIT = re.compile(r"[\n\r\t ]+")
 _CHARACTER_COUNT_LOCALES = ("zh", "ja", "ko")
 _WINDOW_MARGIN = 25  # words beyond the excerpt length a window must hold (then checked)
+_BLOCK_CONTROLS = "advgbBlockControls"  # the attribute PublishPress Blocks' filter acts on
+_LAYOUT_BLOCKS = frozenset(_LAYOUT_SUPPORT)  # their HTML depends on a per-render counter
 
 
 def excerpt_window(text: str, words: int) -> str:
@@ -346,40 +351,144 @@ def block_window(raw: str, words: int) -> str:
     The excerpt pipeline handles top-level blocks one after another, so the words it takes
     from these blocks are the words it would take from the whole content.
     """
-    need = words + _WINDOW_MARGIN
-    if len(raw) < need * 12 or "<!-- wp:" not in raw:
+    if _too_short_for_window(raw, words):
         return raw
-    depth = count = last = 0
+    return _window_at(raw, words, _top_level_ends(raw))
+
+
+def _too_short_for_window(raw: str, words: int) -> bool:
+    return len(raw) < (words + _WINDOW_MARGIN) * 12 or "<!-- wp:" not in raw
+
+
+def _top_level_ends(raw: str) -> Iterator[int]:
+    """Offsets just after each top-level block delimiter (up to a stray closer)."""
+    depth = 0
     for match in _BLOCK_DELIMITER.finditer(raw):
         if match.group("void"):
             at_top = depth == 0
         elif match.group("closer"):
             if depth == 0:
-                return raw  # a stray closer: leave it to the real parser
+                return  # a stray closer: the parser stops there
             depth -= 1
             at_top = depth == 0
         else:
             depth += 1
             at_top = False
         if at_top:
-            end = match.end()
-            count += len(_ANY_TAG.sub(" ", raw[last:end]).split())
-            last = end
-            if count >= need:
-                return raw[:end]
+            yield match.end()
+
+
+def _window_at(raw: str, words: int, ends: Iterable[int]) -> str:
+    """The text up to the first of ``ends`` with enough words before it (else all of it)."""
+    need = words + _WINDOW_MARGIN
+    count = last = 0
+    for end in ends:
+        count += len(_ANY_TAG.sub(" ", raw[last:end]).split())
+        last = end
+        if count >= need:
+            return raw[:end]
     return raw
+
+
+@dataclass
+class _BlockMemo:
+    """The content's block parse (and reusable block HTML), kept for the same post's excerpt."""
+
+    raw: str
+    ctx: Any
+    blocks: list[Block]
+    cuts: dict[int, int]  # offsets where the markup may be cut -> how many blocks lie before
+    parts: list[str]  # each top-level block's HTML
+    reusable: Callable[[Block], bool] | None  # which blocks' HTML an excerpt may reuse
+    _index: dict[int, int] | None = None
+
+    def html(self, block: Block) -> str | None:
+        """The HTML of one of these top-level blocks, where it can be reused (else None)."""
+        if self.reusable is None:
+            return None
+        if self._index is None:
+            self._index = {id(b): i for i, b in enumerate(self.blocks)}
+        at = self._index.get(id(block))
+        if at is None or self.blocks[at] is not block or not self.reusable(block):
+            return None
+        return self.parts[at]
+
+    def parse(self, text: str) -> list[Block] | None:
+        """The blocks of ``text`` if it is this markup or a cut of it, else None."""
+        if text is self.raw or text == self.raw:
+            return list(self.blocks)
+        count = self.cuts.get(len(text))
+        if count is not None and self.raw.startswith(text):
+            return self.blocks[:count]
+        return None
+
+    def window(self, raw: str, words: int) -> str | None:
+        """:func:`block_window` of this markup (None for other markup)."""
+        if raw is not self.raw and raw != self.raw:
+            return None
+        if _too_short_for_window(raw, words):
+            return raw
+        return _window_at(raw, words, self.cuts)
 
 
 class SiteRenderer(Renderer):
     """The pipeline for stored posts: ``prepend_attachment`` for attachments, and generated
-    excerpts computed from a leading window of long content (checked, else recomputed)."""
+    excerpts computed from a leading window of long content (checked, else recomputed) that
+    reuse the content's block parse and the HTML of its plain blocks."""
 
     _window = 0
+    _memo: _BlockMemo | None = None
+
+    def do_blocks(self, text: str, ctx: Any) -> str:
+        """``do_blocks``, keeping the parse and the HTML of plain top-level blocks."""
+        blocks, cuts = parse_blocks_with_cuts(text)
+        parts = render_parsed_blocks(blocks, self.registry, ctx)
+        reusable = self._plain if self._plain_filters(text) else None
+        self._memo = _BlockMemo(text, ctx, blocks, cuts, parts, reusable)
+        return "".join(parts)
+
+    def _plain_filters(self, text: str) -> bool:
+        """Whether every ``render_block`` filter leaves this markup's blocks as they are."""
+        return all(
+            isinstance(fn, BlockControls) and _BLOCK_CONTROLS not in text
+            for fn in self.registry.filters
+        )
+
+    def _plain(self, block: Block) -> bool:
+        """A block whose HTML depends on nothing but itself (no callback, layout or filter)."""
+        name = block.name
+        registry = self.registry
+        if name is not None and (
+            registry.is_dynamic(name) or name in _LAYOUT_BLOCKS or registry.block_filters(name)
+        ):
+            return False
+        return all(self._plain(inner) for inner in block.inner_blocks)
+
+    def excerpt_blocks(
+        self, ctx: Any
+    ) -> tuple[Callable[[str], list[Block]], Callable[[Block], str]]:
+        """The content's parse and plain blocks' HTML where they apply (same post, same context)."""
+        parse, render = super().excerpt_blocks(ctx)
+        memo = self._memo
+        if memo is None or memo.ctx is not ctx:
+            return parse, render
+
+        def parse_again(text: str) -> list[Block]:
+            found = memo.parse(text)
+            return found if found is not None else parse(text)
+
+        def render_again(block: Block) -> str:
+            found = memo.html(block)
+            return found if found is not None else render(block)
+
+        return parse_again, render_again
 
     def the_content(self, text: str, ctx: Any, *, blocks: bool = True, images: bool = True) -> str:
         """``the_content``; an attachment's paragraph goes in front (after ``wpautop``)."""
         if self._window and not blocks and not images:  # the generated-excerpt pass
             text = excerpt_window(text, self._window)
+        if blocks:
+            self._memo = None  # a new content: forget the last one's blocks
         out = super().the_content(text, ctx, blocks=blocks, images=images)
         prefix = getattr(ctx, "attachment_prefix", None)
         if not prefix:
@@ -400,15 +509,26 @@ class SiteRenderer(Renderer):
             or locale in _CHARACTER_COUNT_LOCALES
         ):
             return super().generated_excerpt(raw_content, ctx)
+        memo = self._memo
+        window = memo.window(raw_content, words) if memo is not None else None
         self._window = words
         try:
-            short = super().generated_excerpt(block_window(raw_content, words), ctx)
+            short = super().generated_excerpt(
+                block_window(raw_content, words) if window is None else window, ctx
+            )
         finally:
             self._window = 0
-        head = short[: -len(more)]
-        if short.endswith(more) and len(_WP_WORD_SPLIT.split(head.strip(" \t\n\r"))) == words:
+        if short.endswith(more) and _word_count(short[: -len(more)]) == words:
             return short
         return super().generated_excerpt(raw_content, ctx)
+
+
+def _word_count(text: str) -> int:
+    """``len(preg_split('/[\\n\\r\\t ]+/', trim($text)))``: the words of a trimmed excerpt."""
+    stripped = text.strip(" \t\n\r")
+    if "\t" in stripped or "\n" in stripped or "\r" in stripped or "  " in stripped:
+        return len(_WP_WORD_SPLIT.split(stripped))
+    return stripped.count(" ") + 1  # words joined by single spaces, as wp_trim_words joins them
 
 
 def make_renderer(config: RenderConfig) -> SiteRenderer:
@@ -499,6 +619,7 @@ class StoreRenderContext(_PostScope):
         self.content_width = config.content_width
         self.site = Site(settings)
         self._sources: dict[int, AttachmentSource | None] = {}
+        self._unlinked: set[int] = set()  # sources whose page link is not computed yet
         self._built: dict[int, Attachment | None] = {}
         self._latest: dict[Any, list[PostSummary]] = {}
         self.reset()
@@ -509,26 +630,52 @@ class StoreRenderContext(_PostScope):
         self.links = Permalinks(self.site, self.cache)
         if len(self._sources) > _CACHE_LIMIT:
             self._sources.clear()
+            self._unlinked.clear()
             self._built.clear()
 
     # -- attachments -------------------------------------------------------------------------
     def attachment_sources(
-        self, ids: Sequence[int], *, final: bool = True
+        self, ids: Sequence[int], *, final: bool = True, links: bool = True
     ) -> dict[int, AttachmentSource | None]:
         """What many attachments are built from (None for ids that are not attachments).
 
         With ``final=False`` (an import still writing) an attachment whose parent post is not
-        stored yet counts as missing too, since its page link would still change.
+        stored yet counts as missing too, since its page link would still change. With
+        ``links=False`` a source may come without its page link (``link == ""``), for content
+        that cannot show it (see :func:`may_show_attachment_links`); a link is computed, from the
+        rows as they were when the source was read, once some content needs it.
         """
         missing = [i for i in dict.fromkeys(ids) if i not in self._sources]
         for start in range(0, len(missing), 500):
             self._load_sources(missing[start : start + 500], final)
+        if links:
+            self._link([i for i in dict.fromkeys(ids) if i in self._unlinked])
         return {i: self._sources.get(i) for i in ids}
+
+    def before_replacing(self) -> None:
+        """Stored posts are about to be replaced: compute the page links still missing now, so
+        they come out as they would have when their sources were read."""
+        self._link(list(self._unlinked))
+
+    def _link(self, ids: list[int]) -> None:
+        sources = [source for i in ids if (source := self._sources.get(i)) is not None]
+        parents = [
+            s.post.parent
+            for s in sources
+            if s.post.parent and s.post.parent not in self.cache.posts
+        ]
+        if parents:  # the parents' rows, for the attachment page links
+            found = post_store.get_many(self.db, parents)
+            self.cache.posts.update({pid: found.get(pid) for pid in parents})
+        for source in sources:
+            self._sources[source.post.id] = replace(source, link=self.links.post(source.post))
+        self._unlinked.difference_update(ids)
 
     def forget_missing(self, *, everything: bool = False) -> None:
         """Forget attachments found missing (or all: rows may have been replaced since)."""
         if everything:
             self._sources.clear()
+            self._unlinked.clear()
             self._built.clear()
             return
         for key in [k for k, v in self._sources.items() if v is None]:
@@ -548,23 +695,31 @@ class StoreRenderContext(_PostScope):
             [*ids, *_ATTACHMENT_KEYS],
         ):
             meta.setdefault(int(post_id), {}).setdefault(key, value)
-        parents = [int(r[5]) for r in rows if r[5] and int(r[5]) not in self.cache.posts]
-        if parents:  # the parents' rows, for the attachment page links
-            found = post_store.get_many(self.db, parents)
-            self.cache.posts.update({pid: found.get(pid) for pid in parents})
+        stored = self._stored_posts([int(r[5]) for r in rows if r[5]]) if not final else set()
         for attachment_id in ids:
             self._sources[attachment_id] = None
         for row in rows:
-            if not final and row[5] and self.cache.post(int(row[5])) is None:
+            if not final and row[5] and int(row[5]) not in stored:
                 continue  # its parent is not stored yet
             post = Post(
                 id=int(row[0]), type="attachment", status=row[1], date=row[2], date_gmt=row[3],
                 modified=row[2], modified_gmt=row[3], slug=row[4], parent=int(row[5]), guid=row[6],
                 mime_type=row[7], title_raw=row[8], excerpt_raw=row[9], author=int(row[10]),
             )  # fmt: skip
-            self._sources[post.id] = AttachmentSource(
-                post, meta.get(post.id, {}), self.links.post(post)
+            self._sources[post.id] = AttachmentSource(post, meta.get(post.id, {}), "")
+            self._unlinked.add(post.id)
+
+    def _stored_posts(self, ids: list[int]) -> set[int]:
+        """Which of these post ids are stored (rows already read count as they were read)."""
+        found = {i for i in ids if self.cache.posts.get(i) is not None}
+        unknown = [i for i in dict.fromkeys(ids) if i not in self.cache.posts]
+        for start in range(0, len(unknown), 500):
+            part = unknown[start : start + 500]
+            rows = self.db.all(
+                f"SELECT id FROM posts WHERE id IN ({', '.join('?' for _ in part)})", part
             )
+            found.update(int(r[0]) for r in rows)
+        return found
 
     def attachment(self, attachment_id: int) -> Attachment | None:
         """The attachment with this id, or None."""
@@ -643,9 +798,11 @@ class StoreRenderContext(_PostScope):
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PendingPost:
-    """The raw fields of a post waiting to be rendered (and the dates that identify its version)."""
+class PendingPost(NamedTuple):
+    """The raw fields of a post waiting to be rendered (and the dates that identify its version).
+
+    A named tuple: jobs carry thousands of them to worker processes, and tuples pickle cheaply.
+    """
 
     id: int
     type: str
@@ -663,8 +820,7 @@ class PendingPost:
                    post.excerpt_raw or "", post.modified_gmt, post.modified)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class PendingComment:
+class PendingComment(NamedTuple):
     """The raw fields of a comment waiting to be rendered (and those its search text folds)."""
 
     id: int
@@ -719,10 +875,26 @@ def _comment_row(renderer: Renderer, comment: PendingComment, ctx: Any) -> tuple
     return comment.id, renderer.render_comment(comment.content_raw, ctx), search
 
 
+def may_show_attachment_links(post: PendingPost) -> bool:
+    """Whether rendering the post may show an attachment's page link.
+
+    Only the ``[gallery]`` shortcode does (images linked to their attachment pages), and it
+    cannot run in content that does not spell its name: not in the raw text, not through a
+    JSON escape in block attributes, and not in cached oEmbed HTML (inserted before shortcodes
+    run, so an embed counts too).
+    """
+    content, excerpt = post.content_raw, post.excerpt_raw
+    if "gallery" in content or "\\u" in content or "embed" in content:
+        return True
+    return bool(excerpt) and ("gallery" in excerpt or "\\u" in excerpt or "embed" in excerpt)
+
+
 def referenced_attachments(post: PendingPost) -> list[int]:
     """Ids the post's markup may ask for as attachments (the scan that fills a job)."""
     found = [post.id] if post.type == "attachment" else []
     for text in (post.content_raw, post.excerpt_raw):
+        if not text:
+            continue
         for marker in _ATTACHMENT_MARKERS:
             at = text.find(marker)
             while at >= 0:
@@ -959,9 +1131,10 @@ class RenderPass:
         pending = [PendingPost.of(post) for post in posts if post.rendered_by == PENDING]
         wanted = {post.id: referenced_attachments(post) for post in pending}
         sources = self.store_ctx.attachment_sources(
-            [i for ids in wanted.values() for i in ids], final=False
+            [i for ids in wanted.values() for i in ids], final=False, links=False
         )
         ready = [post for post in pending if all(sources[i] is not None for i in wanted[post.id])]
+        self._add_links(sources, ready, wanted, final=False)
         self.store_ctx.forget_missing()
         for start in range(0, len(ready), _POST_CHUNK):
             part = ready[start : start + _POST_CHUNK]
@@ -970,6 +1143,17 @@ class RenderPass:
         waiting = [PendingComment.of(c) for c in comments if c.rendered_by == PENDING]
         for start in range(0, len(waiting), _COMMENT_CHUNK):
             self._submit(_Job(comments=waiting[start : start + _COMMENT_CHUNK]))
+
+    def _add_links(self, sources: dict[int, AttachmentSource | None], posts: Sequence[PendingPost],
+                   wanted: Mapping[int, list[int]], *, final: bool = True) -> None:  # fmt: skip
+        """Give the attachments of posts that may show attachment page links their links."""
+        ids = [i for post in posts if may_show_attachment_links(post) for i in wanted[post.id]]
+        if ids:
+            sources.update(self.store_ctx.attachment_sources(ids, final=final))
+
+    def before_replacing(self) -> None:
+        """The importer is about to replace stored posts (a newer copy of an item)."""
+        self.store_ctx.before_replacing()
 
     # -- the rest ------------------------------------------------------------------------------
     def finish(self) -> RenderStats:
@@ -992,9 +1176,12 @@ class RenderPass:
         while posts := _pending_posts(self.db, after, _POST_CHUNK):
             after = posts[-1].id
             self.store_ctx.reset()
-            wanted = [i for post in posts for i in referenced_attachments(post)]
-            yield _Job(posts=posts, attachments=self.store_ctx.attachment_sources(wanted),
-                       oembeds=_oembed_meta(self.db, posts))  # fmt: skip
+            wanted = {post.id: referenced_attachments(post) for post in posts}
+            sources = self.store_ctx.attachment_sources(
+                [i for ids in wanted.values() for i in ids], links=False
+            )
+            self._add_links(sources, posts, wanted)
+            yield _Job(posts=posts, attachments=sources, oembeds=_oembed_meta(self.db, posts))
         after = 0
         while rows := self.db.all(
             "SELECT id, content_raw, author_name, author_email, author_url, author_ip FROM comments"

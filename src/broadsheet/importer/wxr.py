@@ -921,7 +921,10 @@ class _Importer:
             if e.post.id not in stored or _newer(e.post, _Dates(*stored[e.post.id]))
         ]
         self.report.skipped_posts += len(entries) - len(write)
-        writer.delete_by_ids(self.db, "posts", [e.post.id for e in write if e.post.id in stored])
+        replaced = [e.post.id for e in write if e.post.id in stored]
+        if replaced and self.render is not None:
+            self.render.before_replacing()
+        writer.delete_by_ids(self.db, "posts", replaced)
         pending = [e.post for e in write if e.post.rendered_by == PENDING]
         writer.insert_posts(self.db, pending, keys=False)  # keys come with the rendering
         writer.insert_posts(self.db, [e.post for e in write if e.post.rendered_by != PENDING])
@@ -1170,6 +1173,7 @@ def import_file(db: Database, source: str, settings: dict[str, Any], given: dict
     snapshot = dict(report.__dict__)
     db.execute("SAVEPOINT broadsheet_wxr")
     importer = _Importer(db, source, settings, given, report, progress)
+    cache_size = _widen_page_cache(db)
     try:
         try:
             importer.run(huge=False)
@@ -1184,3 +1188,22 @@ def import_file(db: Database, source: str, settings: dict[str, Any], given: dict
         importer.finish_rendering()
     finally:
         importer.close()
+        if cache_size is not None:
+            db.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+_IMPORT_PAGE_CACHE_KIB = 65536  # SQLite page cache while importing (the default is 2 MiB)
+
+
+def _widen_page_cache(db: Database) -> int | None:
+    """Give SQLite a larger page cache for the import (its indexes stay cached instead of being
+    written out and read back); returns the setting to restore, None when nothing changed."""
+    if db.dialect.name != "sqlite":
+        return None
+    current = int(db.scalar("PRAGMA cache_size") or 0)
+    # A negative setting is in KiB, a positive one in pages.
+    kib = -current if current < 0 else current * int(db.scalar("PRAGMA page_size") or 0) // 1024
+    if kib >= _IMPORT_PAGE_CACHE_KIB:
+        return None
+    db.execute(f"PRAGMA cache_size = {-_IMPORT_PAGE_CACHE_KIB}")
+    return current

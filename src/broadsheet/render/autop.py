@@ -15,6 +15,7 @@ from functools import lru_cache
 _S = r"[ \t\n\r\f\v]"
 _PHP_TRIM = " \t\n\r\0\x0b"
 _PHP_SPACE = " \t\n\r\f\v"
+_PHP_BLANK = " \t\n\r\f\v\0"  # trim() characters and PCRE's \s together
 
 # Block-level elements (WordPress 6.3+; 6.1 also listed "math").
 _BLOCK_NAMES = (
@@ -84,29 +85,56 @@ _NL_PLACEHOLDER = " <!-- wpnl --> "
 _PRESERVED_NL = "<WPPreserveNewline />"
 
 
+def _group_then_blank_line(match: re.Match[str]) -> str:
+    return match.group(1) + "\n\n"
+
+
+def _blank_line_then_match(match: re.Match[str]) -> str:
+    return "\n\n" + match.group()
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
 def wpautop(text: str, br: bool = True) -> str:
     """Wrap double-newline separated text in ``<p>`` and, if ``br``, single newlines in ``<br />``."""
+    if "<" not in text and "\n" not in text and "\r" not in text:
+        # One line of plain text (an excerpt): a single paragraph, unless it is all blank.
+        return f"<p>{text}</p>\n" if text.strip(_PHP_BLANK) else wpautop_steps(text, br)
+    return wpautop_steps(text, br)
+
+
+def wpautop_steps(text: str, br: bool = True) -> str:
+    """``wpautop`` step by step (any input)."""
     if text.strip(_PHP_TRIM) == "":
         return ""
     text += "\n"
     pre_blocks: list[tuple[str, str]] = []
     if "<pre" in text:
         text, pre_blocks = _protect_pre(text)
-    text = _DOUBLE_BR.sub("\n\n", text)
-    text = _BLOCK_OPEN.sub(lambda m: "\n\n" + m.group(), text)
-    text = _BLOCK_CLOSE.sub(r"\1\n\n", text)
-    text = _HR.sub(r"\1\n\n", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<br" in text:
+        text = _DOUBLE_BR.sub("\n\n", text)
+    text = _BLOCK_OPEN.sub(_blank_line_then_match, text)
+    if "</" in text:
+        text = _BLOCK_CLOSE.sub(_group_then_blank_line, text)
+    if "<hr" in text:
+        text = _HR.sub(_group_then_blank_line, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _newlines_in_tags_to_placeholders(text)
     text = _collapse_around_special_elements(text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
     text = _wrap_paragraphs(text)
     text = _fix_paragraphs_around_blocks(text)
     if br:
         text = _add_line_breaks(text)
-    text = _BR_AFTER_BLOCK.sub(r"\1", text)
-    text = _BR_BEFORE_BLOCK.sub(r"\1", text)
-    text = _TRAILING_NEWLINE_P.sub("</p>", text)
+    if "<br />" in text:
+        text = _BR_AFTER_BLOCK.sub(_first_group, text)
+        text = _BR_BEFORE_BLOCK.sub(_first_group, text)
+    if "\n</p>" in text:
+        text = _TRAILING_NEWLINE_P.sub("</p>", text)
     for placeholder, original in pre_blocks:
         text = text.replace(placeholder, original)
     if "<!-- wpnl -->" in text:
@@ -180,22 +208,40 @@ def _wrap_paragraphs(text: str) -> str:
     return "".join(f"<p>{chunk.strip(chr(10))}</p>\n" for chunk in chunks)
 
 
+def _unclosed_paragraph(match: re.Match[str]) -> str:
+    return f"<p>{match.group(1)}</p></{match.group(2)}>"
+
+
+def _blockquote_first(match: re.Match[str]) -> str:
+    return f"<blockquote{match.group(1)}><p>"
+
+
 def _fix_paragraphs_around_blocks(text: str) -> str:
     """Undo paragraphs that wrap or touch block-level tags."""
     text = _EMPTY_P.sub("", text)
-    text = _UNCLOSED_P_IN_BLOCK.sub(r"<p>\1</p></\2>", text)
-    text = _P_AROUND_BLOCK.sub(r"\1", text)
-    text = _P_AROUND_LI.sub(r"\1", text)
-    text = _P_BEFORE_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
-    text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = _P_BEFORE_BLOCK.sub(r"\1", text)
-    return _P_AFTER_BLOCK.sub(r"\1", text)
+    if "</div>" in text or "</address>" in text or "</form>" in text:
+        text = _UNCLOSED_P_IN_BLOCK.sub(_unclosed_paragraph, text)
+    text = _P_AROUND_BLOCK.sub(_first_group, text)
+    if "<p><li" in text:
+        text = _P_AROUND_LI.sub(_first_group, text)
+    if "<p><" in text or "<P><" in text:
+        text = _P_BEFORE_BLOCKQUOTE.sub(_blockquote_first, text)
+    if "</blockquote></p>" in text:
+        text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = _P_BEFORE_BLOCK.sub(_first_group, text)
+    return _P_AFTER_BLOCK.sub(_first_group, text)
+
+
+def _preserve_newlines(match: re.Match[str]) -> str:
+    return match.group().replace("\n", _PRESERVED_NL)
 
 
 def _add_line_breaks(text: str) -> str:
     """Turn remaining newlines into ``<br />`` except inside script/style/svg/math."""
-    text = _RAW_NEWLINE_ELEMENTS.sub(lambda m: m.group().replace("\n", _PRESERVED_NL), text)
-    text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
+    if "<s" in text or "<math" in text:
+        text = _RAW_NEWLINE_ELEMENTS.sub(_preserve_newlines, text)
+    if "<br" in text:
+        text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
     text = _newlines_to_br(text)
     return text.replace(_PRESERVED_NL, "\n")
 

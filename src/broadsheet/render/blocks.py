@@ -35,8 +35,10 @@ __all__ = [
     "has_block",
     "has_blocks",
     "parse_blocks",
+    "parse_blocks_with_cuts",
     "render_block",
     "render_blocks",
+    "render_parsed_blocks",
     "serialize_block",
     "serialize_block_attributes",
     "serialize_blocks",
@@ -109,7 +111,7 @@ def _decode_attrs(raw: str) -> dict[str, Any] | None:
         value = _DECODER.decode(raw)
     except (ValueError, RecursionError):
         return None
-    if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(value):
+    if "\\u" in raw and _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(value):
         return None
     return value if isinstance(value, dict) else None
 
@@ -157,29 +159,60 @@ class _Parser:
         self.end_of_input()
         return self.output
 
+    def parse_with_cuts(self) -> tuple[list[Block], dict[int, int]]:
+        """The blocks, and {offset: block count} for every offset after a top-level delimiter.
+
+        A document cut at such an offset parses into exactly that many leading blocks: every
+        delimiter before the cut is matched alike, and nothing is open at the cut.
+        """
+        cuts: dict[int, int] = {}
+        for match in _TOKEN.finditer(self.doc):
+            if not self.token(match):
+                return self.output, cuts
+            if not self.stack:
+                cuts[match.end()] = len(self.output)
+        self.end_of_input()
+        return self.output, cuts
+
     def token(self, match: re.Match[str]) -> bool:
         """Handle one delimiter; False when parsing stops."""
+        closer, namespace, name, attrs, void = match.groups()
         start, end = match.span()
-        leading = self.offset if start > self.offset else None
-        if match.group("void"):
-            block = Block(_block_name(match), _token_attrs(match), [], "", [])
-            if not self.stack:
-                if leading is not None:
-                    self.output.append(_freeform(self.doc[leading:start]))
-                self.output.append(block)
-            else:
-                self.add_inner_block(block, start, end - start)
-        elif match.group("closer"):
-            if not self.stack:
+        offset, stack = self.offset, self.stack
+        if closer and not void:
+            if not stack:
                 self.add_freeform()
                 return False
-            if len(self.stack) == 1:
-                self.add_block_from_stack(start)
+            if len(stack) == 1:  # a top-level block ends (add_block_from_stack, inlined)
+                top = stack.pop()
+                block = top.block
+                html = self.doc[top.prev_offset : start]
+                if html and html != "0":
+                    block.inner_html += html
+                    block.inner_content.append(html)
+                if top.leading_html_start is not None:
+                    self.output.append(
+                        _freeform(self.doc[top.leading_html_start : top.token_start])
+                    )
+                self.output.append(block)
             else:
                 self.close_nested(start, end)
         else:
-            block = Block(_block_name(match), _token_attrs(match), [], "", [])
-            self.stack.append(_Frame(block, start, end - start, leading))
+            block = Block(
+                (namespace or "core/") + name,
+                {} if attrs is None else _decode_attrs(attrs),
+                [],
+                "",
+                [],
+            )
+            if not void:
+                stack.append(_Frame(block, start, end - start, offset if start > offset else None))
+            elif stack:
+                self.add_inner_block(block, start, end - start)
+            else:
+                if start > offset:
+                    self.output.append(_freeform(self.doc[offset:start]))
+                self.output.append(block)
         self.offset = end
         return True
 
@@ -224,18 +257,17 @@ class _Parser:
         self.output.append(top.block)
 
 
-def _block_name(match: re.Match[str]) -> str:
-    return (match.group("namespace") or "core/") + match.group("name")
-
-
-def _token_attrs(match: re.Match[str]) -> dict[str, Any] | None:
-    raw = match.group("attrs")
-    return {} if raw is None else _decode_attrs(raw)
-
-
 def parse_blocks(content: str) -> list[Block]:
     """Parse block markup into blocks, exactly as WordPress's default block parser does."""
     return _Parser(content).parse()
+
+
+def parse_blocks_with_cuts(content: str) -> tuple[list[Block], dict[int, int]]:
+    """:func:`parse_blocks`, and where the document may be cut: {offset: leading block count}.
+
+    ``parse_blocks(content[:offset])`` equals the first ``count`` blocks for each such offset.
+    """
+    return _Parser(content).parse_with_cuts()
 
 
 def has_blocks(content: str) -> bool:
@@ -359,6 +391,10 @@ class BlockRegistry:
         """The ``render_block`` filters in registration order."""
         return tuple(self._filters)
 
+    def block_filters(self, name: str) -> tuple[BlockFilter, ...]:
+        """The ``render_block_{name}`` filters of one block type."""
+        return tuple(self._block_filters.get(name, ()))
+
 
 # --------------------------------------------------------------------------------------------
 # HTML class injection (a small subset of WP_HTML_Tag_Processor)
@@ -435,8 +471,17 @@ def _with_classes(html: str, tag: _Tag, added: list[str]) -> str:
     return html[: attr.start(1)] + replacement + html[attr.end() :]
 
 
+# A first tag as editors save it: a bare name and at most a plain class attribute.
+_SIMPLE_TAG = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)(?: class="([A-Za-z0-9_ -]*)")?>')
+
+
 def add_class_to_first_tag(html: str, class_name: str, tag_names: frozenset[str]) -> str:
     """Add a class to the first tag whose (lower-case) name is in ``tag_names``."""
+    simple = _SIMPLE_TAG.match(html, max(html.find("<"), 0))
+    if simple is not None and simple.group(1).lower() in tag_names:
+        present = simple.group(2)
+        if present is not None and class_name in present.split(" "):
+            return html  # the first tag is the one, and it has the class already
     for tag in _tags(html):
         if html[tag.start + 1 : tag.name_end].lower() in tag_names:
             return _with_classes(html, tag, [class_name])
@@ -573,7 +618,11 @@ class _Render:
                 for chunk in block.inner_content
             )
         else:
-            html = "".join(c for c in block.inner_content if c is not None)
+            chunks = block.inner_content
+            if len(chunks) == 1 and chunks[0] is not None:
+                html = chunks[0]
+            else:
+                html = "".join(c for c in chunks if c is not None)
         if name is not None:
             html = self.core_rewrites(block, name, html)
         for fn in self.filters:
@@ -679,6 +728,14 @@ def render_blocks(content: str, registry: BlockRegistry, ctx: RenderContext) -> 
     """``do_blocks``: parse block markup and render every block."""
     run = _Render(registry, ctx)
     return "".join(run.block(block) for block in parse_blocks(content))
+
+
+def render_parsed_blocks(
+    blocks: list[Block], registry: BlockRegistry, ctx: RenderContext
+) -> list[str]:
+    """``do_blocks`` over already parsed blocks: each top-level block's HTML (join them for the page)."""
+    run = _Render(registry, ctx)
+    return [run.block(block) for block in blocks]
 
 
 def render_block(block: Block, registry: BlockRegistry, ctx: RenderContext) -> str:

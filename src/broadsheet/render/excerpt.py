@@ -37,6 +37,7 @@ _SCRIPT_OR_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.IGNORECASE |
 # A tag PHP's strip_tags() removes in one go: "<" not followed by whitespace, quoted values.
 _PLAIN_TAG = re.compile(r"<(?![\t\n\x0b\x0c\r ])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
 _ODD_TAG_START = re.compile(r"<(?![\t\n\x0b\x0c\r ])(?!(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>)")
+_TAG_SPACES = ("\t", "\n", "\x0b", "\x0c", "\r", " ")
 _WORD_SEPARATORS = re.compile(r"[\n\r\t ]+")
 _BREAKS = re.compile(r"[\r\n\t ]+")
 
@@ -45,9 +46,13 @@ def _strip_tags(text: str) -> str:
     """PHP ``strip_tags``: a regex for plain tags, the full state machine for anything else."""
     if "<!" in text or "<?" in text or "\0" in text:
         return strip_tags(text)
-    if _ODD_TAG_START.search(text):
+    stripped, removed = _PLAIN_TAG.subn("", text)
+    # When every "<" not followed by a space started a removed tag, none is an odd tag start;
+    # otherwise look for one (a "<" inside a quoted attribute value may still be fine).
+    starts = text.count("<") - sum(text.count("<" + space) for space in _TAG_SPACES)
+    if removed != starts and _ODD_TAG_START.search(text):
         return strip_tags(text)
-    return _PLAIN_TAG.sub("", text)
+    return stripped
 
 
 def strip_all_tags(text: str, remove_breaks: bool = False) -> str:
@@ -152,12 +157,17 @@ def _has_unsafe_inner_blocks(block: Block, allowed_inner: frozenset[str | None])
 
 
 def excerpt_remove_blocks(
-    content: str, render: BlockRenderer | None = None, *, list_items: bool = False
+    content: str,
+    render: BlockRenderer | None = None,
+    *,
+    list_items: bool = False,
+    parse: Callable[[str], list[Block]] = parse_blocks,
 ) -> str:
     """Keep only blocks that make sense in an excerpt, rendered with ``render``.
 
     ``list_items`` also allows ``core/list-item`` children (WordPress trunk, ticket 63909), so
-    lists made of list-item blocks are no longer dropped.
+    lists made of list-item blocks are no longer dropped. ``parse`` is the block parser (one
+    that answers from an earlier parse of the same markup, say).
     """
     render = render or _saved_html
     allowed_inner = (
@@ -165,7 +175,7 @@ def excerpt_remove_blocks(
     )
     allowed = allowed_inner | EXCERPT_WRAPPER_BLOCKS
     out = []
-    for block in parse_blocks(content):
+    for block in parse(content):
         if block.name not in allowed:
             continue
         if block.inner_blocks:
@@ -310,13 +320,14 @@ def generated_excerpt_text(
     count_chars: bool = False,
     remove_footnotes: bool = True,
     list_items: bool = False,
+    parse_blocks: Callable[[str], list[Block]] = parse_blocks,
 ) -> str:
     """The automatic excerpt text (``wp_trim_excerpt`` for an empty manual excerpt)."""
     text = teaser(content)
     if strip_shortcodes is not None:
         text = strip_shortcodes(text)
     if has_blocks(text):
-        text = excerpt_remove_blocks(text, render_block, list_items=list_items)
+        text = excerpt_remove_blocks(text, render_block, list_items=list_items, parse=parse_blocks)
     if remove_footnotes:
         text = excerpt_remove_footnotes(text)
     text = the_content(text).replace("]]>", "]]&gt;")

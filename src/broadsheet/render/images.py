@@ -33,6 +33,7 @@ import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from broadsheet.compat import parse_version
@@ -102,6 +103,7 @@ def _php_round(value: float) -> int:
     return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
 
 
+@lru_cache(maxsize=4096, typed=True)  # a pure function of a few sizes that recur constantly
 def constrain_dimensions(
     width: int, height: int, max_width: int = 0, max_height: int = 0
 ) -> tuple[int, int]:
@@ -126,6 +128,7 @@ def constrain_dimensions(
     return new_width, new_height
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _matches_ratio(source_w: int, source_h: int, target_w: int, target_h: int) -> bool:
     """Whether two sizes share an aspect ratio within one pixel (wp_image_matches_ratio)."""
     if source_w > target_w:
@@ -235,6 +238,11 @@ class _Era:
         return self.version >= (major, minor, 0)
 
 
+@lru_cache(maxsize=64)
+def _era(wp_version: str) -> _Era:
+    return _Era(parse_version(wp_version))
+
+
 def filter_content_tags(html: str, ctx: RenderContext, *, wp_version: str = "6.1") -> str:
     """Complete ``<img>``/``<iframe>`` tags in content as ``wp_filter_content_tags`` does."""
     if "<img" not in html and "<iframe" not in html:
@@ -242,7 +250,7 @@ def filter_content_tags(html: str, ctx: RenderContext, *, wp_version: str = "6.1
     matches = [(m.group(), m.group(1)) for m in _CONTENT_TAG.finditer(html)]
     if not matches:
         return html
-    era = _Era(parse_version(wp_version))
+    era = _era(wp_version)
     pending_images: dict[str, int] = {}
     pending_iframes: set[str] = set()
     for tag, name in matches:
@@ -449,16 +457,14 @@ def _attribute_spans(tag: str) -> dict[str, tuple[int, int, str | None]]:
     if not head:
         return spans
     pos = head.end()
-    while pos < len(tag):
-        found = _ATTRIBUTE.match(tag, pos)
-        if not found or found.end() == pos:
+    for found in _ATTRIBUTE.finditer(tag, pos):  # attributes follow one another, or it stops
+        if found.start() != pos:
             break
-        name = found.group("name").lower()
-        raw = found.group("value")
+        name, raw = found.group(1, 2)
         if raw is not None and raw[:1] in ('"', "'"):
             raw = raw[1:-1] if len(raw) > 1 and raw[-1] == raw[0] else raw[1:]
-        spans.setdefault(name, (found.start("name"), found.end(), raw))
         pos = found.end()
+        spans.setdefault(name.lower(), (found.start(1), pos, raw))
     return spans
 
 
@@ -561,7 +567,7 @@ def attachment_image(
     if found is None:
         return ""
     src, width, height = found
-    era = _Era(parse_version(wp_version))
+    era = _era(wp_version)
     merged: dict[str, str] = {
         "src": src,
         "class": f"attachment-{size} size-{size}",

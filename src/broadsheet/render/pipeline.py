@@ -24,6 +24,7 @@ from broadsheet.render.blocks import (
     Block,
     BlockRegistry,
     has_blocks,
+    parse_blocks,
     render_block,
     render_blocks,
     version_tuple,
@@ -126,9 +127,15 @@ def _split_by_whitespace(text: str, goal: int) -> list[str]:
 
 def _clickable_text(piece: str, rel: str) -> str:
     padded = f" {piece} "
-    padded = _URL_CLICKABLE.sub(lambda m: _url_link(m, rel), padded)
-    padded = _WWW_CLICKABLE.sub(lambda m: _www_link(m, rel), padded)
-    padded = _EMAIL_CLICKABLE.sub(_email_link, padded)
+    # Each pattern needs its literal ("://", "www."/"ftp." in any case, "@"): skip the scans
+    # that cannot match.
+    if "://" in padded:
+        padded = _URL_CLICKABLE.sub(lambda m: _url_link(m, rel), padded)
+    lowered = padded.lower()
+    if "www." in lowered or "ftp." in lowered:
+        padded = _WWW_CLICKABLE.sub(lambda m: _www_link(m, rel), padded)
+    if "@" in padded:
+        padded = _EMAIL_CLICKABLE.sub(_email_link, padded)
     return padded[1:-1]
 
 
@@ -183,7 +190,7 @@ class Renderer:
             text = run_embed_shortcode(text, ctx)
         is_block_content = blocks and has_blocks(text)
         if is_block_content:
-            text = render_blocks(text, self.registry, ctx)
+            text = self.do_blocks(text, ctx)
         text = wptexturize(text, shortcode_names=names)
         if not is_block_content:
             text = wpautop(text)
@@ -210,20 +217,33 @@ class Renderer:
         def content_filters(text: str) -> str:
             return self.the_content(text, ctx, blocks=False, images=False)
 
-        def render(block: Block) -> str:
-            return render_block(block, self.registry, ctx)
-
+        parse, render = self.excerpt_blocks(ctx)
         return generated_excerpt_text(
             raw_content,
             the_content=content_filters,
             strip_shortcodes=self.shortcodes.strip_shortcodes,
             render_block=render,
+            parse_blocks=parse,
             num_words=options.excerpt_length,
             more=options.excerpt_more,
             count_chars=_counts_characters(options.locale),
             remove_footnotes=version >= (6, 3),
             list_items=version >= (7, 1),
         )
+
+    def do_blocks(self, text: str, ctx: RenderContext) -> str:
+        """``do_blocks`` (priority 9 of ``the_content``) for block content."""
+        return render_blocks(text, self.registry, ctx)
+
+    def excerpt_blocks(
+        self, ctx: RenderContext
+    ) -> tuple[Callable[[str], list[Block]], Callable[[Block], str]]:
+        """How a generated excerpt parses block markup and renders one (excerpt-safe) block."""
+
+        def render(block: Block) -> str:
+            return render_block(block, self.registry, ctx)
+
+        return parse_blocks, render
 
     def the_excerpt(self, text: str, ctx: RenderContext) -> str:
         """The ``the_excerpt`` display filters."""

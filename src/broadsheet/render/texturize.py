@@ -47,6 +47,8 @@ DEFAULT_SHORTCODE_NAMES: tuple[str, ...] = (
 _NO_TEXTURIZE_TAGS = frozenset({"pre", "code", "kbd", "style", "script", "tt"})
 # First two letters of those names: a cheap test before parsing an opening tag's name.
 _NO_TEXTURIZE_PREFIXES = frozenset(name[:2] for name in _NO_TEXTURIZE_TAGS)
+# Text without a match opens no such element (every opening tag starts with "<" + its name).
+_NO_TEXTURIZE_OPENER = re.compile("<(?:" + "|".join(sorted(_NO_TEXTURIZE_TAGS)) + ")")
 _PHP_TRIM = " \t\n\r\0\x0b"
 
 # --- output characters (English defaults) -------------------------------------------------------
@@ -292,21 +294,40 @@ def _close_open_quotation(
     return sentence.replace(_CANDIDATE_FLAG, close_quote)
 
 
+# Rules that can only match where a quote is followed by a digit (or where "--" occurs) are
+# skipped when the run has none: the rules before them cannot create one.
+_SINGLE_QUOTE_BEFORE_DIGIT = _rx(r"'\d")
+_DOUBLE_QUOTE_BEFORE_DIGIT = _rx(r'"\d')
+_SINGLE_QUOTE_WORD_RULES = _SINGLE_QUOTE_RULES[4:]
+_DOUBLE_QUOTE_WORD_RULES = _DOUBLE_QUOTE_RULES[1:]
+_SINGLE_DASH_RULES = _DASH_RULES[3:]
+
+
 def _texturize_run(run: str) -> str:
     """Apply every typographic replacement to one text run (no tags inside)."""
     run = _replace_static(run)
     if "'" in run:
-        for pattern, replacement in _SINGLE_QUOTE_RULES:
+        rules = (
+            _SINGLE_QUOTE_RULES
+            if _SINGLE_QUOTE_BEFORE_DIGIT.search(run)
+            else _SINGLE_QUOTE_WORD_RULES
+        )
+        for pattern, replacement in rules:
             run = pattern.sub(replacement, run)
         run = _resolve_quotes_and_primes(run, "'", _PRIME, _OPEN_SQ_FLAG, _CLOSE_SQ)
         run = run.replace(_APOS_FLAG, _APOS).replace(_OPEN_SQ_FLAG, _OPEN_SQ)
     if '"' in run:
-        for pattern, replacement in _DOUBLE_QUOTE_RULES:
+        rules = (
+            _DOUBLE_QUOTE_RULES
+            if _DOUBLE_QUOTE_BEFORE_DIGIT.search(run)
+            else _DOUBLE_QUOTE_WORD_RULES
+        )
+        for pattern, replacement in rules:
             run = pattern.sub(replacement, run)
         run = _resolve_quotes_and_primes(run, '"', _DOUBLE_PRIME, _OPEN_DQ_FLAG, _CLOSE_DQ)
         run = run.replace(_OPEN_DQ_FLAG, _OPEN_DQ)
     if "-" in run:
-        for pattern, replacement in _DASH_RULES:
+        for pattern, replacement in _DASH_RULES if "--" in run else _SINGLE_DASH_RULES:
             run = pattern.sub(replacement, run)
     if "x" in run and _TIMES_PROBE.search(run):
         run = _TIMES.sub(_times_sign, run)
@@ -325,6 +346,11 @@ def wptexturize(
     if not text:
         return text
     names = _registered_shortcodes_in(text, shortcode_names)
+    if not names:
+        if "<" not in text:  # one text run
+            return _texturize_run(text) if text.strip(_PHP_TRIM) else text
+        if not _NO_TEXTURIZE_OPENER.search(text):
+            return _texturize_everywhere(text)
     if names:
         splitter, shortcode_rx = _split_with_shortcodes(names)
     else:
@@ -351,6 +377,35 @@ def wptexturize(
             token = _texturize_run(token)
         out.append(token)
     return "".join(out)
+
+
+_RUN_CACHE: dict[str, str] = {}
+_RUN_CACHE_LIMIT = 2048
+
+
+def _texturize_run_cached(run: str) -> str:
+    """:func:`_texturize_run`, remembering recent runs (an excerpt repeats its post's first
+    paragraphs, and the same run always gives the same result)."""
+    done = _RUN_CACHE.get(run)
+    if done is None:
+        if len(_RUN_CACHE) >= _RUN_CACHE_LIMIT:
+            _RUN_CACHE.clear()
+        done = _RUN_CACHE[run] = _texturize_run(run)
+    return done
+
+
+def _texturize_everywhere(text: str) -> str:
+    """:func:`wptexturize` of text that opens no no-texturize element and has no shortcode."""
+    parts = _SPLIT_HTML_ONLY.split(text)  # text, tag, text, ..., text
+    parts[0::2] = [
+        _texturize_run_cached(run) if run.strip(_PHP_TRIM) else run for run in parts[0::2]
+    ]
+    if "&" in text:
+        parts[1::2] = [
+            _BARE_AMP.sub("&#038;", tag) if "&" in tag and not tag.startswith("<!--") else tag
+            for tag in parts[1::2]
+        ]
+    return "".join(parts)
 
 
 _LONE_AMP = re.compile(r"&([^#])(?![a-z1-4]{1,8};)", re.IGNORECASE | re.ASCII)

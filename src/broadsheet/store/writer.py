@@ -6,12 +6,14 @@ import in one transaction so it lands completely or not at all.
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from html import unescape
+from operator import attrgetter
 from typing import Any
 
 from .. import phpjson
@@ -19,12 +21,16 @@ from ..db import Database
 from .collation import _SPECIAL, fold
 from .models import POST_COLUMNS, Comment, Post, Term, User
 
+_POST_ROW = attrgetter(*POST_COLUMNS)
+_FIELDS_AT = POST_COLUMNS.index("fields")
+
 
 def _post_values(post: Post) -> list[Any]:
-    values = []
-    for column in POST_COLUMNS:
-        value = getattr(post, column)
-        values.append(phpjson.dumps_storage(value) if column == "fields" else value)
+    values = list(_POST_ROW(post))
+    fields = values[_FIELDS_AT]
+    # Most posts have no extra fields: their JSON is always "{}".
+    empty = isinstance(fields, dict) and not fields
+    values[_FIELDS_AT] = "{}" if empty else phpjson.dumps_storage(fields)
     return values
 
 
@@ -130,8 +136,11 @@ def recount_comments(db: Database) -> None:
     """Set every post's comment_count to its approved comments (any type), or to the count the
     source declared when that is higher (an anonymous crawl cannot see pingbacks)."""
     counted = "(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved')"
-    db.execute(f"UPDATE posts SET comment_count = CASE WHEN {counted} > comment_count"
-               f" THEN {counted} ELSE comment_count END")
+    # Only posts with approved comments (or a negative count) can have a higher count: the
+    # other rows are left alone instead of being rewritten with the same value.
+    db.execute(f"UPDATE posts SET comment_count = {counted}"
+               " WHERE (id IN (SELECT post_id FROM comments WHERE status = 'approved') OR comment_count < 0)"
+               f" AND {counted} > comment_count")
 
 
 def update_rendered(db: Database, post_id: int, title: str, content: str, excerpt: str) -> None:
@@ -192,20 +201,30 @@ def _fold_run_uncached(text: str) -> str:
     return decomposed.casefold()
 
 
+def _fold_unencodable(error: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: a run of non-ASCII characters, folded, as UTF-8."""
+    assert isinstance(error, UnicodeEncodeError)
+    run = error.object[error.start : error.end]
+    return _fold_run(run).encode("utf-8", "surrogatepass"), error.end
+
+
+_FOLD_ERRORS = "broadsheet-fold"
+codecs.register_error(_FOLD_ERRORS, _fold_unencodable)
+
+
 def fast_fold(text: str | None) -> str:
     """:func:`~broadsheet.store.collation.fold`, with the same result, much faster on long text.
 
     Only the runs of non-ASCII characters go through normalisation: ASCII characters are
     starters that no decomposition or reordering crosses, and they fold to their lower case.
+    The ASCII encoder finds those runs (it hands each whole run to the error handler), and
+    ``bytes.lower`` lowers the ASCII letters (a folded run never holds ``A``-``Z``).
     """
     if not text:
         return ""
     if text.isascii():
         return text.lower()
-    parts = _NON_ASCII_RUN.split(text)
-    parts[0::2] = [part.lower() for part in parts[0::2]]
-    parts[1::2] = [_fold_run(part) for part in parts[1::2]]
-    return "".join(parts)
+    return text.encode("ascii", _FOLD_ERRORS).lower().decode("utf-8", "surrogatepass")
 
 
 def fast_post_keys(post: Post) -> tuple[str, str, str]:
