@@ -75,6 +75,19 @@ def oracle_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def oracle_wxr_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The oracle site imported from its WXR export with site.json, every post rendered by
+    Broadsheet (tests/fixtures/wxr/; shared; read-only)."""
+    url = _new_url(tmp_path_factory.mktemp("oracle-wxr"), "oraclewxr")
+    db = connect(url)
+    wxr = FIXTURES / "wxr"
+    run_import(db, [str(wxr / "export.wxr")], site_settings=load_settings_file(str(wxr / "site.json")))
+    db.close()
+    yield url
+    _drop(url)
+
+
+@pytest.fixture(scope="session")
 def ioplus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The oracle site as served at https://ioplus.nl/archive (shared; read-only)."""
     url = _new_url(tmp_path_factory.mktemp("ioplus"), "ioplus")
@@ -168,6 +181,14 @@ def start_server(url: str, now: str, *, extra_env: dict[str, str] | None = None)
 def live_oracle(oracle_url: str) -> Iterator[str]:
     """A real HTTP server (granian, via ``broadsheet serve``) over the oracle site; its base URL."""
     proc, base = start_server(oracle_url, ORACLE_NOW)
+    yield base
+    stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def live_oracle_wxr(oracle_wxr_url: str) -> Iterator[str]:
+    """A real HTTP server over the oracle site imported from its export; its base URL."""
+    proc, base = start_server(oracle_wxr_url, ORACLE_NOW)
     yield base
     stop_server(proc)
 

@@ -183,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print only differences and totals")
     args = parser.parse_args(argv)
     goldens = [g for g in load(args.golden) if not args.only or g.name in args.only]
-    results = run(goldens, http_fetcher(args.base))
+    try:
+        results = run(goldens, http_fetcher(args.base))
+    except httpx.HTTPError as exc:
+        print(f"error: {args.base}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     report(results, verbose=not args.quiet)
     return 0 if all(r.ok for r in results) else 1
 

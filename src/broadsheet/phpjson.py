@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+
 class JsonObject(dict):  # type: ignore[type-arg]
     """A dict that stays a JSON object when empty (PHP ``(object) array()``/``stdClass``)."""
 

@@ -113,13 +113,26 @@ def test_comment_rendered_equals_wordpress(comment: dict[str, Any]) -> None:
     assert RENDERER.render_comment(comment["content"]["raw"], CTX) == comment["content"]["rendered"]
 
 
-def test_the_oracle_dump_shows_posts_9_collection_artefact_we_do_not_reproduce() -> None:
+def test_classic_content_after_block_content_keeps_paragraphs_around_shortcodes() -> None:
+    # The dump crawled post 9 in a collection, after block posts: WordPress then runs wpautop
+    # after shortcode_unautop, and the [caption] figure stays inside a paragraph.
     [post] = [i for i in ITEMS if i["id"] == 9]
-    collection = post["content"]["rendered"]
-    single = OVERRIDES["9"]["content_rendered"]
-    assert (
-        collection.replace("<p><figure", "<figure").replace("</figure></p>", "</figure>") == single
-    )
+    after_blocks = RENDERER.render_content_after_blocks(post["content"]["raw"], CTX)
+    assert after_blocks == post["content"]["rendered"]
+    assert "<p><figure" in after_blocks
+    assert RENDERER.render_content(post["content"]["raw"], CTX) == OVERRIDES["9"]["content_rendered"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<!-- wp:paragraph -->\n<p>[caption]x[/caption]</p>\n<!-- /wp:paragraph -->",  # blocks
+        "Plain classic text\n\nwith two paragraphs.",  # no shortcode
+        "A [not-a-shortcode] in the middle of a sentence.",  # nothing stands alone
+    ],
+)
+def test_content_after_blocks_is_none_where_it_reads_the_same(raw: str) -> None:
+    assert RENDERER.render_content_after_blocks(raw, CTX) is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,10 +214,10 @@ def _uploads(bundle: Bundle, out: dict[str, Any]) -> None:
     for item in bundle.posts:
         details = item.get("media_details")
         source = item.get("source_url")
-        if isinstance(details, dict) and isinstance(details.get("file"), str) and isinstance(source, str):
-            if source.endswith("/" + details["file"]):
-                out["uploads"] = {"baseurl": source[: -len(details["file"]) - 1]}
-                return
+        file = details.get("file") if isinstance(details, dict) else None
+        if isinstance(file, str) and isinstance(source, str) and source.endswith("/" + file):
+            out["uploads"] = {"baseurl": source[: -len(file) - 1]}
+            return
 
 
 def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:

@@ -483,13 +483,14 @@ class SiteRenderer(Renderer):
 
         return parse_again, render_again
 
-    def the_content(self, text: str, ctx: Any, *, blocks: bool = True, images: bool = True) -> str:
+    def the_content(self, text: str, ctx: Any, *, blocks: bool = True, images: bool = True,
+                    late_autop: bool = False) -> str:  # fmt: skip
         """``the_content``; an attachment's paragraph goes in front (after ``wpautop``)."""
         if self._window and not blocks and not images:  # the generated-excerpt pass
             text = excerpt_window(text, self._window)
         if blocks:
             self._memo = None  # a new content: forget the last one's blocks
-        out = super().the_content(text, ctx, blocks=blocks, images=images)
+        out = super().the_content(text, ctx, blocks=blocks, images=images, late_autop=late_autop)
         prefix = getattr(ctx, "attachment_prefix", None)
         if not prefix:
             return out
@@ -837,14 +838,26 @@ class PendingComment(NamedTuple):
                    comment.author_url, comment.author_ip)  # fmt: skip
 
 
+class RenderedPost(NamedTuple):
+    """A post as Broadsheet renders it (``content_after_blocks``: see
+    :meth:`~broadsheet.render.pipeline.Renderer.render_content_after_blocks`)."""
+
+    id: int
+    title: str
+    content: str
+    excerpt: str
+    content_after_blocks: str | None
+
+
 def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx: Any,
-                oembeds: Mapping[str, str] | None = None) -> tuple[int, str, str, str]:  # fmt: skip
-    """(id, title, content, excerpt) as WordPress's REST API renders them for this post."""
+                oembeds: Mapping[str, str] | None = None) -> RenderedPost:  # fmt: skip
+    """The post's fields as WordPress's REST API renders them."""
     ctx.begin(post.id, oembeds)
     version = config.options.wp_version
     title = renderer.render_title(
         post.title_raw, private=post.status == "private", wp_version=version
     )
+    after_blocks = None
     if post.type == "attachment":
         attachment = ctx.attachment(post.id)
         if attachment is not None:
@@ -852,20 +865,22 @@ def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx
     try:
         content = renderer.render_content(post.content_raw, ctx)
         excerpt = renderer.render_excerpt(post.excerpt_raw, post.content_raw, ctx)
+        if post.type != "attachment":  # an attachment's description: its own route, no blocks
+            after_blocks = renderer.render_content_after_blocks(post.content_raw, ctx)
     finally:
         ctx.attachment_prefix = None
-    return post.id, title, content, excerpt
+    return RenderedPost(post.id, title, content, excerpt, after_blocks)
 
 
-def _stored_row(post: PendingPost, rendered: tuple[int, str, str, str]) -> tuple[Any, ...]:
+def _stored_row(post: PendingPost, rendered: RenderedPost) -> tuple[Any, ...]:
     """A row for :func:`~broadsheet.store.writer.store_rendering`: rendering plus search keys."""
-    _, title, content, excerpt = rendered
     keys = (
         writer.fast_fold(post.title_raw),
         writer.fast_fold(post.excerpt_raw),
         writer.fast_fold(post.content_raw),
     )
-    return (post.id, title, content, excerpt, *keys, post.modified_gmt, post.modified)
+    return (post.id, rendered.title, rendered.content, rendered.excerpt,
+            rendered.content_after_blocks, *keys, post.modified_gmt, post.modified)  # fmt: skip
 
 
 def _comment_row(renderer: Renderer, comment: PendingComment, ctx: Any) -> tuple[int, str, str]:

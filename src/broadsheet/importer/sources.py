@@ -7,6 +7,7 @@ a malformed document or a site that stops answering halfway leaves the database 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -123,10 +124,8 @@ class Crawler:
             raise ImportError_(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
         if response.status_code >= 300:
             detail = ""
-            try:
+            with contextlib.suppress(ValueError, AttributeError):  # not a WordPress error
                 detail = f" ({response.json().get('code')})"
-            except (ValueError, AttributeError):
-                pass
             raise ImportError_(f"{url}: HTTP {response.status_code}{detail}")
         return response
 

@@ -180,10 +180,32 @@ class Renderer:
         """``content.rendered``: the full ``the_content`` chain (§4.2)."""
         return self.the_content(raw, ctx)
 
+    def render_content_after_blocks(self, raw: str, ctx: RenderContext) -> str | None:
+        """``content.rendered`` of classic content later in a request that has already rendered
+        block content, or None where that reads the same as :meth:`render_content`.
+
+        ``do_blocks`` takes ``wpautop`` off the ``the_content`` filters for block content and
+        puts it back at the end of its priority, behind ``shortcode_unautop``: from then on, in
+        the same request, a shortcode standing alone in classic content keeps the paragraph
+        ``wpautop`` puts around it (``<p><figure …>…</figure></p>`` for a ``[caption]``).
+        """
+        if "[" not in raw or has_blocks(raw):
+            return None  # no shortcode for the late paragraphs to wrap, or block content
+        late = self.the_content(raw, ctx, late_autop=True)
+        return None if late == self.the_content(raw, ctx) else late
+
     def the_content(
-        self, text: str, ctx: RenderContext, *, blocks: bool = True, images: bool = True
+        self,
+        text: str,
+        ctx: RenderContext,
+        *,
+        blocks: bool = True,
+        images: bool = True,
+        late_autop: bool = False,
     ) -> str:
-        """The ``the_content`` filters; ``blocks``/``images`` off for generated excerpts."""
+        """The ``the_content`` filters; ``blocks``/``images`` off for generated excerpts;
+        ``late_autop`` runs ``wpautop`` after ``shortcode_unautop`` (see
+        :meth:`render_content_after_blocks`)."""
         names = self.shortcodes.names
         late_images = version_tuple(ctx.options.wp_version) >= (6, 4)
         if "[embed" in text:
@@ -192,11 +214,13 @@ class Renderer:
         if is_block_content:
             text = self.do_blocks(text, ctx)
         text = wptexturize(text, shortcode_names=names)
-        if not is_block_content:
+        if not is_block_content and not late_autop:
             text = wpautop(text)
         text = shortcode_unautop(text, names)
         if images and not late_images:
             text = filter_content_tags(text, ctx, wp_version=ctx.options.wp_version)
+        if not is_block_content and late_autop:
+            text = wpautop(text)
         text = self.shortcodes.do_shortcode(capital_p_dangit(text), ctx)
         if images and late_images:
             text = filter_content_tags(text, ctx, wp_version=ctx.options.wp_version)

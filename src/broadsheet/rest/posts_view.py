@@ -233,23 +233,27 @@ class PostSerializer:
         context = str(request.get("context") or "view")
         fields = self.requested(request, context)
         password = request.get("password") if post.password else None
+        state = request.state
+        after_blocks = bool(state is not None and state.blocks_rendered
+                            and post.content_rendered_after_blocks is not None)  # fmt: skip
         key = ("post_object", post.id, context, tuple(fields) if fields is not None else None,
-               request.has("_embed"), password)
+               request.has("_embed"), password, after_blocks)
         cached = self.env.cache.memo.get(key)
         if cached is not None and (cached[2] is None or clock.now() < cached[2]):
-            data, links, expires = cached
+            data, links, expires, blocks = cached
         else:
             from .server import RequestState
 
-            outer, request.state = request.state, RequestState()
+            request.state = RequestState(blocks_rendered=after_blocks)
             try:
                 data, links = self._build(post, request, context, fields)
-                expires = request.state.expires
+                expires, blocks = request.state.expires, request.state.blocks_rendered
             finally:
-                request.state = outer
-            self.env.cache.memo[key] = (data, links, expires)
-        if request.state is not None:
-            request.state.valid_until(expires)
+                request.state = state
+            self.env.cache.memo[key] = (data, links, expires, blocks)
+        if state is not None:
+            state.valid_until(expires)
+            state.blocks_rendered = state.blocks_rendered or blocks
         if for_collection:
             from .links import compact
 
@@ -372,11 +376,23 @@ class PostSerializer:
         if context == "edit":
             out["raw"] = post.content_raw or ""
         visible = not view.password_required or view.can_see_protected()
-        out["rendered"] = post.content_rendered if visible else ""
+        out["rendered"] = self._rendered_content(view) if visible else ""
         out["protected"] = bool(post.password)
         if context == "edit":
             out["block_version"] = 1 if "<!-- wp:" in (post.content_raw or "") else 0
         return out
+
+    def _rendered_content(self, view: PostView) -> str:
+        """``content.rendered`` at this point of the request (WordPress's ``the_content`` filters
+        change once block content has been rendered; see docs/rendering.md)."""
+        post, state = view.post, view.request.state
+        if state is None:
+            return post.content_rendered
+        if state.blocks_rendered and post.content_rendered_after_blocks is not None:
+            return post.content_rendered_after_blocks
+        if post.content_raw and "<!-- wp:" in post.content_raw:
+            state.blocks_rendered = True
+        return post.content_rendered
 
     def _excerpt(self, view: PostView, context: str) -> dict[str, Any]:
         post = view.post

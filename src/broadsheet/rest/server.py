@@ -43,6 +43,9 @@ class RequestState:
 
     embed_cache: dict[str, Any] = field(default_factory=dict)
     expires: float | None = None
+    # Whether block content has been rendered in this request yet: WordPress renders classic
+    # content differently from then on (Renderer.render_content_after_blocks).
+    blocks_rendered: bool = False
 
     def valid_until(self, moment: float | None) -> None:
         """Note that the answer changes at ``moment``."""

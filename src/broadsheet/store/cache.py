@@ -16,7 +16,6 @@ from ..db import Database
 from . import comments, options, posts, terms, users
 from .models import Comment, Post, Term, User
 
-
 MAX_ID = 2**63 - 1
 
 

@@ -12,6 +12,7 @@ POST_COLUMNS = (
     "modified_gmt", "slug", "password", "comment_status", "ping_status", "guid", "mime_type",
     "template", "format", "title_raw", "content_raw", "excerpt_raw", "title_rendered",
     "content_rendered", "excerpt_rendered", "rendered_by", "comment_count", "fields",
+    "content_rendered_after_blocks",
 )
 
 
@@ -46,6 +47,9 @@ class Post:
     rendered_by: str = "source"
     comment_count: int = 0
     fields: dict[str, Any] = field(default_factory=dict)
+    # content.rendered in a request that already rendered block content, where that differs
+    # (Broadsheet-rendered classic content with shortcodes; see docs/rendering.md)
+    content_rendered_after_blocks: str | None = None
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Post:

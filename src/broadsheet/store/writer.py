@@ -143,15 +143,6 @@ def recount_comments(db: Database) -> None:
                f" AND {counted} > comment_count")
 
 
-def update_rendered(db: Database, post_id: int, title: str, content: str, excerpt: str) -> None:
-    """Store Broadsheet's rendering of a post."""
-    db.execute(
-        "UPDATE posts SET title_rendered = ?, content_rendered = ?, excerpt_rendered = ?,"
-        " rendered_by = 'broadsheet' WHERE id = ?",
-        (title, content, excerpt, post_id),
-    )
-
-
 # -- bulk writes (importers of large files) ----------------------------------------------------
 
 _SPECIAL_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _SPECIAL) + "]")
@@ -369,15 +360,6 @@ def upsert_comments(db: Database, comments: Sequence[Comment], *, search: bool =
     )
 
 
-def update_rendered_many(db: Database, rows: Sequence[tuple[int, str, str, str]]) -> None:
-    """Store Broadsheet's rendering of many posts: (id, title, content, excerpt) rows."""
-    db.executemany(
-        "UPDATE posts SET title_rendered = ?, content_rendered = ?, excerpt_rendered = ?,"
-        " rendered_by = 'broadsheet' WHERE id = ?",
-        [(title, content, excerpt, post_id) for post_id, title, content, excerpt in rows],
-    )
-
-
 def update_comments_rendered(db: Database, rows: Sequence[tuple[int, str]]) -> None:
     """Store Broadsheet's rendering of comments: (id, content) rows."""
     db.executemany(
@@ -389,14 +371,16 @@ def update_comments_rendered(db: Database, rows: Sequence[tuple[int, str]]) -> N
 def store_rendering(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     """Store renderings and search keys of pending posts, if still the version rendered.
 
-    Each row is (id, title, content, excerpt, title_key, excerpt_key, content_key,
-    modified_gmt, modified); a row whose post was replaced meanwhile is left pending.
+    Each row is (id, title, content, excerpt, content_after_blocks, title_key, excerpt_key,
+    content_key, modified_gmt, modified); a row whose post was replaced meanwhile is left
+    pending.
     """
     db.executemany(
         "UPDATE posts SET title_rendered = ?, content_rendered = ?, excerpt_rendered = ?,"
-        " title_key = ?, excerpt_key = ?, content_key = ?, rendered_by = 'broadsheet'"
+        " content_rendered_after_blocks = ?, title_key = ?, excerpt_key = ?, content_key = ?,"
+        " rendered_by = 'broadsheet'"
         " WHERE id = ? AND rendered_by = 'pending' AND modified_gmt = ? AND modified = ?",
-        [(*row[1:7], row[0], row[7], row[8]) for row in rows],
+        [(*row[1:8], row[0], row[8], row[9]) for row in rows],
     )
 
 
