@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -665,7 +666,7 @@ def test_wxr_files_are_recognised_by_extension_or_content(tmp_path: Path) -> Non
 def test_progress_is_reported_while_reading_and_rendering(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(wxr.time, "monotonic", iter(range(0, 10**6)).__next__)
+    monkeypatch.setattr(time, "monotonic", iter(range(0, 10**6)).__next__)
     messages: list[str] = []
     import_wxr(database_url, progress=messages.append)
     assert any("export.wxr: " in m and "% read" in m for m in messages)
