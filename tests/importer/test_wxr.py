@@ -787,3 +787,33 @@ def test_settings_for_defaults_extensions_to_the_standard_profile() -> None:
         "url": "b",
         "extensions": None,
     }
+
+
+def test_terms_and_authors_listed_after_the_items_are_imported_too(
+    database_url: str, tmp_path: Path
+) -> None:
+    # WordPress writes every author and term before the first item; a file that lists some
+    # after the items still imports them, as WordPress's importer (which reads the whole file
+    # first) does. A term an item already used keeps the id it was given then.
+    data = EXPORT.read_bytes()
+    health = data[data.index(b"\t\t<wp:category>\n\t\t<wp:term_id>7<") :]
+    health = health[: health.index(b"</wp:category>") + len(b"</wp:category>")]
+    author = data[data.index(b"\t<wp:author><wp:author_id>2582<") :]
+    author = author[: author.index(b"</wp:author>") + len(b"</wp:author>")]
+    moved = data.replace(health, b"").replace(author, b"")
+    moved = moved.replace(b"</channel>", health + b"\n" + author + b"\n</channel>")
+    path = tmp_path / "late.wxr"
+    path.write_bytes(moved)
+    import_wxr(database_url, path)
+    [(term_id, name, description)] = rows(
+        database_url,
+        "SELECT id, name, description FROM terms WHERE taxonomy = 'category' AND slug = 'health'",
+    )
+    assert (name, description) == ("Health", "MedTech and life sciences")
+    tagged = rows(
+        database_url, "SELECT COUNT(*) FROM term_relationships WHERE term_id = ?", (term_id,)
+    )
+    assert tagged[0][0] > 0
+    assert rows(database_url, "SELECT login, display_name FROM users WHERE login = 'marc'") == [
+        ("marc", "Marc O'Brien")
+    ]

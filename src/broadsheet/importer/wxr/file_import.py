@@ -187,6 +187,9 @@ class FileImport:
         """What the WXR does not carry: revisions, spam placeholders, sticky posts."""
         if not self.channel_written:
             self._write_channel()
+        if self.author_records or self.term_records:  # listed after the first item
+            self.users.write(self.author_records, [])
+            self.terms.write(self.term_records, late=True)
         self.batch.flush()
         self.batch.add_all(revisions(self.extra))
         write_spam_placeholders(self.db, self.spam)

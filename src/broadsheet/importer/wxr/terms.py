@@ -35,14 +35,19 @@ class Terms:
         }
         self.next_id = max(int(db.scalar("SELECT MAX(id) FROM terms") or 0), max_id) + 1
 
-    def write(self, records: list[TermRecord]) -> None:
-        """Store the channel's terms with their ids, parents and descriptions."""
+    def write(self, records: list[TermRecord], *, late: bool = False) -> None:
+        """Store the channel's terms with their ids, parents and descriptions.
+
+        ``late``: terms found after the first item (WordPress writes them all before); a term an
+        item already brought in keeps the id it was given then.
+        """
         for record in records:
             tid = number(
                 record.fields.get("id"), f"term {record.fields.get('slug', '')!r}: wp:term_id"
             )
-            if tid > 0:
-                self.ids[(record.taxonomy, record.fields.get("slug", ""))] = tid
+            key = (record.taxonomy, record.fields.get("slug", ""))
+            if tid > 0 and not (late and key in self.ids):
+                self.ids[key] = tid
                 self.next_id = max(self.next_id, tid + 1)
         names = {(r.taxonomy, r.fields.get("name", "")): r for r in records}
         terms: list[Term] = []
