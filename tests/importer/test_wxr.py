@@ -19,7 +19,8 @@ import pytest
 from broadsheet.app import create_app
 from broadsheet.db import connect
 from broadsheet.importer import ImportError_, load_settings_file, run_import, wxr
-from broadsheet.importer import render_context as rc
+from broadsheet.importer import rendering as rc
+from broadsheet.render.context import RenderOptions
 from broadsheet.render.pipeline import default_renderer
 from broadsheet.rest.request import Request, parse_php_query
 from broadsheet.store.collation import fold
@@ -727,7 +728,7 @@ def _long_classic_post(rng: random.Random) -> str:
 
 def test_excerpts_from_a_window_of_long_content_equal_excerpts_from_all_of_it() -> None:
     rng = random.Random(7)
-    options = rc.RenderOptions(home="https://example.org", wp_version="6.1.9")
+    options = RenderOptions(home="https://example.org", wp_version="6.1.9")
     windowed = rc.make_renderer(rc.RenderConfig(options))
     whole = default_renderer(())
     context = rc.ShippedContext(options, {4: None})

@@ -228,7 +228,7 @@ def rerender(db: Database, *, types: Sequence[str] | None = None,
              progress: Callable[[str], None] | None = None) -> int:
     """Render every stored post that has raw content again with Broadsheet's renderer, in one
     transaction (rendered HTML from the source is replaced; ``rendered_by`` becomes 'broadsheet')."""
-    from .render_context import mark_for_rendering, render_pending
+    from .rendering import mark_for_rendering, render_pending
 
     with db.transaction():
         count = mark_for_rendering(db, types=types)

@@ -180,7 +180,9 @@ class Renderer:
         """``content.rendered``: the full ``the_content`` chain (§4.2)."""
         return self.the_content(raw, ctx)
 
-    def render_content_after_blocks(self, raw: str, ctx: RenderContext) -> str | None:
+    def render_content_after_blocks(
+        self, raw: str, ctx: RenderContext, *, rendered: str | None = None
+    ) -> str | None:
         """``content.rendered`` of classic content later in a request that has already rendered
         block content, or None where that reads the same as :meth:`render_content`.
 
@@ -188,11 +190,14 @@ class Renderer:
         puts it back at the end of its priority, behind ``shortcode_unautop``: from then on, in
         the same request, a shortcode standing alone in classic content keeps the paragraph
         ``wpautop`` puts around it (``<p><figure …>…</figure></p>`` for a ``[caption]``).
+        ``rendered`` is :meth:`render_content` of the same content, when already known.
         """
         if "[" not in raw or has_blocks(raw):
             return None  # no shortcode for the late paragraphs to wrap, or block content
         late = self.the_content(raw, ctx, late_autop=True)
-        return None if late == self.the_content(raw, ctx) else late
+        if rendered is None:
+            rendered = self.render_content(raw, ctx)
+        return None if late == rendered else late
 
     def the_content(
         self,

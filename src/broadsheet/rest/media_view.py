@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import phpjson, phpserialize
+from ..attachment_meta import decode_metadata
 from ..phpjson import JsonObject
 
 if TYPE_CHECKING:
@@ -14,15 +14,7 @@ if TYPE_CHECKING:
 
 def attachment_metadata(env: Env, post_id: int) -> dict[str, Any]:
     """The attachment's metadata (``_wp_attachment_metadata``: PHP-serialized or JSON)."""
-    raw = env.cache.meta_value(post_id, "_wp_attachment_metadata")
-    if not raw:
-        return {}
-    text = raw.strip()
-    try:
-        value = phpjson.loads(text) if text.startswith("{") else phpserialize.unserialize(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    return decode_metadata(env.cache.meta_value(post_id, "_wp_attachment_metadata"))
 
 
 def _size_entry(size: dict[str, Any], base_url: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ never writes one), so entity bombs and external entities never reach the parser,
 also told not to resolve entities or use the network.
 
 Rows are written in batches; posts and comments are stored ``rendered_by = 'pending'`` and,
-once the whole file is in, rendered by Broadsheet's pipeline (:mod:`..render_context`). A
+once the whole file is in, rendered by Broadsheet's pipeline (:mod:`..rendering`). A
 cut-off or hostile file raises :class:`ImportError_` with a one-line message; the caller runs
 the import in one transaction, so the database stays as it was.
 

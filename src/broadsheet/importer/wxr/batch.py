@@ -15,7 +15,7 @@ from typing import Any
 from ...db import Database
 from ...store import writer
 from ...store.models import Comment, Post
-from ..render_context import PENDING, RenderPass
+from ..rendering import PENDING, RenderPass
 from .comments import write_comments
 
 __all__ = ["BATCH_SIZE", "Batch", "Entry"]

@@ -13,7 +13,7 @@ from typing import Any
 from ...db import Database
 from ...store import writer
 from ...store.models import Comment
-from ..render_context import PENDING
+from ..rendering import PENDING
 from ..wpjson import ImportError_
 from .values import ZERO, date, number
 

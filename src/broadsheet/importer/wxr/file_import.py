@@ -3,7 +3,7 @@
 The channel's settings, authors and terms are written when the first item arrives (an export
 lists them before its items); items are written in batches as they are read; at the end come
 the settings file's revisions, spam comment placeholders and the ``sticky_posts`` setting, then
-the rendering of every pending post and comment (:mod:`..render_context`). Progress is reported
+the rendering of every pending post and comment (:mod:`..rendering`). Progress is reported
 at most five times a second. The import runs inside a savepoint of the caller's transaction; a
 text node too big for libxml2's default limit makes it roll back and read the file again with
 the limit lifted.
@@ -20,7 +20,7 @@ from lxml import etree
 
 from ...db import Database
 from ...settings import SiteSettings
-from .. import render_context
+from .. import rendering
 from ..wpjson import ImportError_
 from .batch import Batch
 from .channel import apply_channel_settings, check_version
@@ -106,7 +106,7 @@ class FileImport:
         self.term_records: list[TermRecord] = []
         self.channel_written = False
         self.item_count = 0
-        self.render: render_context.RenderPass | None = None
+        self.render: rendering.RenderPass | None = None
         self._last_progress = 0.0
 
     def run(self, *, huge: bool) -> None:
@@ -174,12 +174,13 @@ class FileImport:
         self.channel_written = True
         check_version(self.header)
         apply_channel_settings(self.db, self.header, self.settings, self.given)
-        self.render = render_context.RenderPass(
+        self.render = rendering.RenderPass(
             self.db, SiteSettings(self.settings), progress=None,
-            workers=render_context.worker_count(file_size(self.source) // _BYTES_PER_ITEM),
+            workers=rendering.worker_count(file_size(self.source) // _BYTES_PER_ITEM),
         )  # fmt: skip
         self.batch.render = self.render
-        self.users.write(self.author_records, self.extra.get("users") or [])
+        authors, self.author_records = self.author_records, []
+        self.users.write(authors, self.extra.get("users") or [])
         records, self.term_records = self.term_records, []
         self.terms.write(records)
 

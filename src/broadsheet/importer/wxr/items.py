@@ -15,7 +15,7 @@ from typing import Any
 
 from ...settings import SiteSettings
 from ...store.models import Post
-from ..render_context import PENDING
+from ..rendering import PENDING
 from ..wpjson import ImportError_
 from .batch import Entry
 from .comments import comment_from
