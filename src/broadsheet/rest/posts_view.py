@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .. import clock, phpserialize
+from .. import clock, phpjson, phpserialize
 from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
@@ -239,9 +239,10 @@ class PostSerializer:
         key = ("post_object", post.id, context, tuple(fields) if fields is not None else None,
                request.has("_embed"), password, after_blocks)
         cached = self.env.cache.memo.get(key)
-        if cached is not None and (cached[2] is None or clock.now() < cached[2]):
-            data, links, expires, blocks = cached
+        if cached is not None and (cached[3] is None or clock.now() < cached[3]):
+            data, links, compacted, expires, blocks = cached
         else:
+            from .links import compact
             from .server import RequestState
 
             request.state = RequestState(blocks_rendered=after_blocks)
@@ -250,15 +251,14 @@ class PostSerializer:
                 expires, blocks = request.state.expires, request.state.blocks_rendered
             finally:
                 request.state = state
-            self.env.cache.memo[key] = (data, links, expires, blocks)
+            # Built once, encoded for every answer: keep them in PHP's shape already.
+            data, compacted = phpjson.shaped(data), phpjson.shaped(compact(links))
+            self.env.cache.memo[key] = (data, links, compacted, expires, blocks)
         if state is not None:
             state.valid_until(expires)
             state.blocks_rendered = state.blocks_rendered or blocks
         if for_collection:
-            from .links import compact
-
             item = dict(data)
-            compacted = compact(links)
             if compacted:
                 item["_links"] = compacted
             return item

@@ -201,7 +201,7 @@ class RestServer:
                 state.valid_until(entry[1])
             return entry[0]
         inner = RequestState()
-        value = compute(inner)
+        value = phpjson.shaped(compute(inner))  # kept and encoded many times: shape it once
         if len(self.memo) > 100000:
             self.memo.clear()
         self.memo[key] = (value, inner.expires)
