@@ -109,18 +109,21 @@ def main() -> int:
     print("| server | endpoint | req/s | p50 ms | p99 ms | oracle req/s | oracle p50 ms | oracle p99 ms | ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     ratios = []
+    oracle = {name: theirs for label, name, _, theirs in rows if theirs}
     for label, name, mine, theirs in rows:
         if theirs:
             ratio = mine["rps"] / theirs["rps"]
             ratios.append(ratio)
             extra = f"{theirs['rps']:.1f} | {theirs['p50']:.1f} | {theirs['p99']:.1f} | {ratio:.0f}x"
+        elif name in oracle:  # the response cache off: against the same oracle measurement
+            extra = f"(same) | | | {mine['rps'] / oracle[name]['rps']:.0f}x"
         else:
             extra = "– | – | – | –"
         print(f"| {label} | {name} | {mine['rps']:.0f} | {mine['p50']:.2f} | {mine['p99']:.2f} | {extra} |")
         if mine["non2xx"]:
             print(f"  ({int(mine['non2xx'])} non-2xx answers)")
     if ratios:
-        print(f"\nmedian ratio {statistics.median(ratios):.0f}x, lowest {min(ratios):.0f}x")
+        print(f"\nmedian ratio {statistics.median(ratios):.0f}x, lowest {min(ratios):.0f}x (response cache on)")
     elif not oracle_up:
         print("\nthe oracle is not running at 127.0.0.1:8081 (bash shared/oracle/provision.sh); no ratios")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -170,7 +170,7 @@ def report(results: list[Result], out: Any = sys.stdout, *, verbose: bool = True
             print(f"{flag} {r.name}{extra}" + ("" if r.ok else ": " + "; ".join(r.problems)), file=out)
     same = sum(r.ok for r in results)
     identical = sum(r.identical_bytes for r in results)
-    print(f"\n{same}/{len(results)} match (status, headers, JSON); {identical}/{len(results)} byte-identical",
+    print(f"\n{same}/{len(results)} match (status, headers, JSON); {identical}/{len(results)} bodies byte-identical",
           file=out)
 
 
