@@ -59,9 +59,9 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     _drop(url)
 
 
-def _import_oracle(url: str, dump: str, settings: str) -> None:
+def _import_oracle(url: str, source: str, settings: str, folder: Path = ORACLE) -> None:
     db = connect(url)
-    run_import(db, [str(ORACLE / dump)], site_settings=load_settings_file(str(ORACLE / settings)))
+    run_import(db, [str(folder / source)], site_settings=load_settings_file(str(folder / settings)))
     db.close()
 
 
@@ -79,10 +79,7 @@ def oracle_wxr_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The oracle site imported from its WXR export with site.json, every post rendered by
     Broadsheet (tests/fixtures/wxr/; shared; read-only)."""
     url = _new_url(tmp_path_factory.mktemp("oracle-wxr"), "oraclewxr")
-    db = connect(url)
-    wxr = FIXTURES / "wxr"
-    run_import(db, [str(wxr / "export.wxr")], site_settings=load_settings_file(str(wxr / "site.json")))
-    db.close()
+    _import_oracle(url, "export.wxr", "site.json", FIXTURES / "wxr")
     yield url
     _drop(url)
 
