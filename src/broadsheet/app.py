@@ -240,15 +240,49 @@ def _anonymous(scope: dict[str, Any]) -> bool:
     return True
 
 
-def _parse_body(content_type: str, body: bytes, method: str) -> tuple[Any, str | None, dict[str, Any]]:
+_JSON_MAX_DEPTH = 512  # json_decode()'s default depth, as WordPress decodes bodies
+# json_last_error() and json_last_error_msg() for what a body can get wrong
+_TOO_DEEP = (1, "Maximum stack depth exceeded")
+_CONTROL_CHARACTER = (3, "Control character error, possibly incorrectly encoded")
+_SYNTAX_ERROR = (4, "Syntax error")
+_BAD_UTF8 = (5, "Malformed UTF-8 characters, possibly incorrectly encoded")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels deep (json_decode's depth:
+    each array or object is one level; scalars add none)."""
+    level, todo = 0, [value]
+    while True:
+        containers = [item for item in todo if isinstance(item, dict | list)]
+        if not containers:
+            return False
+        level += 1
+        if level > limit:
+            return True
+        todo = [
+            child
+            for item in containers
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+
+
+def _parse_body(content_type: str, body: bytes, method: str) -> tuple[Any, tuple[int, str] | None, dict[str, Any]]:
     if not body or method in ("GET", "HEAD"):
         return None, None, {}
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
         try:
-            return json.loads(body), None, {}
-        except (ValueError, UnicodeDecodeError) as exc:
-            return None, str(exc).split(":", 1)[0] or "Syntax error", {}
+            value = json.loads(body)
+        except UnicodeDecodeError:
+            return None, _BAD_UTF8, {}
+        except ValueError as exc:
+            control = str(exc).startswith("Invalid control character")
+            return None, _CONTROL_CHARACTER if control else _SYNTAX_ERROR, {}
+        except RecursionError:
+            return None, _TOO_DEEP, {}
+        if _deeper_than(value, _JSON_MAX_DEPTH):
+            return None, _TOO_DEEP, {}
+        return value, None, {}
     if media in ("", "application/x-www-form-urlencoded"):
         try:
             return None, None, parse_php_query(body.decode("utf-8"))

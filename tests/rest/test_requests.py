@@ -85,6 +85,13 @@ def test_unknown_parameters_are_ignored(client) -> None:  # type: ignore[no-unty
     "/archive/wp-json/wp/v2/users?offset=-5",
     "/archive/wp-json/wp/v2/comments?page=99999999999999999999",
     "/archive/wp-json/wp/v2/search?search=a&page=99999999999999999999",
+    # Permission callbacks also run (for the Allow header) on requests that failed validation.
+    "/archive/wp-json/wp/v2/tags?post=author&per_page=x",
+    "/archive/wp-json/wp/v2/categories?post[a]=1&page=x",
+    "/archive/wp-json/wp/v2/posts?_fields[0][1]=x&_fields[]=id",
+    "/archive/wp-json/wp/v2/posts?password[]=a&password[]=b",
+    "/archive/wp-json/wp/v2/posts?a" + "[b]" * 2000 + "=1",  # PHP drops what nests past 64
+    "/archive/wp-json/wp/v2/posts?" + "&".join(f"p{i}=1" for i in range(5000)),
 ])
 def test_hostile_parameters_never_earn_a_500(client, path: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(path)
@@ -114,3 +121,50 @@ def test_links_use_the_site_url_never_the_request_host(client) -> None:  # type:
     response = client.get("/archive/wp-json/wp/v2/posts/463973", headers={"Host": "evil.example:9999"})
     assert "evil.example" not in response.text
     assert "http:\\/\\/127.0.0.1:8081\\/archive" in response.text
+
+
+def test_the_allow_header_of_a_refused_write_survives_a_coerced_parameter(client) -> None:  # type: ignore[no-untyped-def]
+    # POST coerces post= to an integer; the Allow header then asks the GET permission check,
+    # which reads post= as a list of ids.
+    response = client.request("POST", "/archive/wp-json/wp/v2/comments?post=-99999999999999999999")
+    assert response.status_code == 401, response.text
+    assert _json(response)["code"] == "rest_comment_login_required"
+
+
+def test_a_search_longer_than_sqlite_like_patterns_still_searches(client) -> None:  # type: ignore[no-untyped-def]
+    long_term = "x" * 60000
+    response = client.get(f"/archive/wp-json/wp/v2/posts?search={long_term}")
+    assert response.status_code == 200 and _json(response) == []
+    excluded = client.get(f"/archive/wp-json/wp/v2/posts?search=-{long_term}&per_page=1")
+    assert excluded.headers["x-wp-total"] == client.get(
+        "/archive/wp-json/wp/v2/posts?search=-zzzz&per_page=1").headers["x-wp-total"]
+    for route in ("comments", "categories", "users", "search"):
+        assert client.get(f"/archive/wp-json/wp/v2/{route}?search={long_term}").status_code == 200
+
+
+def test_a_jsonp_callback_must_be_ascii_word_characters(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/archive/wp-json/wp/v2/posts?_jsonp=caf%C3%A9")
+    assert response.status_code == 400
+    assert _json(response)["code"] == "rest_callback_invalid"
+
+
+@pytest.mark.parametrize(("body", "code", "message"), [
+    # What the oracle answers for each (json_last_error() and its message).
+    (b"{", 4, "Syntax error"),
+    (b'{"a":"\x01"}', 3, "Control character error, possibly incorrectly encoded"),
+    (b'"\xff"', 5, "Malformed UTF-8 characters, possibly incorrectly encoded"),
+    (b"[" * 513 + b"]" * 513, 1, "Maximum stack depth exceeded"),
+    (b"[" * 20000 + b"]" * 20000, 1, "Maximum stack depth exceeded"),
+])
+def test_a_malformed_json_body_gets_wordpress_error(client, body: bytes, code: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.request("POST", "/archive/wp-json/wp/v2/posts", content=body,
+                              headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert _json(response) == {"code": "rest_invalid_json", "message": "Invalid JSON body passed.",
+                               "data": {"status": 400, "json_error_code": code, "json_error_message": message}}
+
+
+def test_a_json_body_at_wordpress_depth_limit_is_accepted(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.request("POST", "/archive/wp-json/wp/v2/posts", content=b"[" * 512 + b"]" * 512,
+                              headers={"Content-Type": "application/json"})
+    assert _json(response)["code"] == "rest_cannot_create"

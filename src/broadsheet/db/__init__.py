@@ -234,7 +234,15 @@ def _connect_sqlite(url: str, parts: Any) -> Database:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=10000")
+    # PostgreSQL's strpos(), for substring tests too long for SQLite's LIKE (store/collation.py)
+    conn.create_function("strpos", 2, _strpos, deterministic=True)
     return Database(conn, DIALECTS["sqlite"], url)
+
+
+def _strpos(haystack: str | None, needle: str | None) -> int | None:
+    if haystack is None or needle is None:
+        return None
+    return str(haystack).find(str(needle)) + 1
 
 
 def _connect_postgresql(url: str) -> Database:

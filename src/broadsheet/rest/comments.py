@@ -119,7 +119,8 @@ class CommentsController:
 
     def get_items_permission(self, request: Request) -> bool | RestError:
         """post= must be readable; edit context and private filters need rights."""
-        for raw in request.get("post") or []:
+        posts = request.get("post") or []
+        for raw in posts if isinstance(posts, list) else [posts]:  # (array) $request['post']
             post_id = int(raw) if str(raw).lstrip("-").isdigit() else 0
             post = self.env.cache.post(post_id) if post_id > 0 else None
             if post_id and post is not None and not self.can_read_post(

@@ -8,8 +8,12 @@ from .schema import parse_list
 
 
 def parse_fields(value: Any) -> list[str]:
-    """The requested field names, trimmed (empty list when none)."""
-    return [f.strip() for f in parse_list(value) if str(f).strip()] if value is not None else []
+    """The requested field names, trimmed (empty list when none); as wp_parse_list does, items
+    that are not scalars (``_fields[a][b]=``) are dropped."""
+    if value is None:
+        return []
+    names = (str(f).strip() for f in parse_list(value) if isinstance(f, str | int | float))
+    return [name for name in names if name]
 
 
 def field_tree(fields: list[str]) -> dict[str, Any]:

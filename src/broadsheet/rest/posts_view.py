@@ -118,7 +118,8 @@ class PostView:
         given = self.request.get("password")
         if self.request.get("context") == "edit" and self.request.user is not None:
             return True
-        return bool(given) and str(given) == self.post.password
+        # Only a string can match (a list from ``password[]=`` is refused, not an error).
+        return isinstance(given, str | int) and bool(given) and str(given) == self.post.password
 
     @cached_property
     def sticky(self) -> bool:
@@ -233,6 +234,8 @@ class PostSerializer:
         context = str(request.get("context") or "view")
         fields = self.requested(request, context)
         password = request.get("password") if post.password else None
+        if not isinstance(password, str | int | None):
+            password = None  # an array cannot unlock anything (see can_see_protected)
         state = request.state
         after_blocks = bool(state is not None and state.blocks_rendered
                             and post.content_rendered_after_blocks is not None)  # fmt: skip

@@ -19,12 +19,16 @@ _KEY_PART = re.compile(r"\[([^\]]*)\]")
 SOURCES = ("json", "post", "get", "url", "defaults")
 
 
+MAX_INPUT_VARS = 1000  # PHP's max_input_vars: later variables are dropped
+MAX_INPUT_NESTING_LEVEL = 64  # PHP's max_input_nesting_level
+
+
 def parse_php_query(query: str) -> dict[str, Any]:
     """Parse a query string into nested dicts/lists as PHP's parse_str would."""
     result: dict[str, Any] = {}
     if not query:
         return result
-    for pair in query.split("&"):
+    for pair in query.split("&", MAX_INPUT_VARS)[:MAX_INPUT_VARS]:
         if not pair:
             continue
         name, sep, value = pair.partition("=")
@@ -55,6 +59,8 @@ def _assign(result: dict[str, Any], name: str, value: str) -> None:
     if not keys:  # unmatched '[': PHP turns it into '_' and keeps the rest of the name
         result[base + "_" + rest[1:]] = value
         return
+    if len(keys) > MAX_INPUT_NESTING_LEVEL:
+        return  # PHP drops a variable nested deeper than max_input_nesting_level
     container = result
     key: str = base
     for part in keys:
@@ -98,7 +104,7 @@ class Request:
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         json_body: Any = None,
-        json_error: str | None = None,
+        json_error: tuple[int, str] | None = None,  # (json_last_error, its message)
         headers: Mapping[str, str] | None = None,
         user: Any = None,
         internal: bool = False,

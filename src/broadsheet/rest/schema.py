@@ -90,6 +90,15 @@ def _to_int(value: Any) -> int:
     return 0
 
 
+def php_empty(value: Any) -> bool:
+    """PHP's ``empty()`` of a request value: null, "", "0", 0, 0.0, false and empty arrays."""
+    if isinstance(value, list | dict):
+        return not value
+    return value is None or value is False or value in ("", "0") or (
+        isinstance(value, int | float) and value == 0
+    )
+
+
 def is_integer(value: Any) -> bool:
     """rest_is_integer: numeric and without a fractional part."""
     if not is_numeric(value):

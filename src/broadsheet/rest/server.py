@@ -22,7 +22,7 @@ from .response import Response
 from .routing import Endpoint, Route, Router
 from .schema import parse_list, parse_request_arg, validate
 
-_JSONP_OK = re.compile(r"^[\w.]+$")
+_JSONP_OK = re.compile(r"^[\w.]+$", re.ASCII)  # PCRE's \w without /u: ASCII only
 EXPOSE_HEADERS = "X-WP-Total, X-WP-TotalPages, Link"
 ALLOW_HEADERS = "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type"
 
@@ -117,7 +117,8 @@ class RestServer:
         if request.json_error is not None and request.method not in ("GET", "HEAD"):
             return RestError(
                 "rest_invalid_json", "Invalid JSON body passed.",
-                {"status": 400, "json_error_code": 4, "json_error_message": request.json_error},
+                {"status": 400, "json_error_code": request.json_error[0],
+                 "json_error_message": request.json_error[1]},
             )
         required = [
             name for name, arg in endpoint.args.items()

@@ -14,6 +14,7 @@ from .params import collection_params, context_param, id_list, paginate_headers,
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
+from .schema import php_empty, to_int
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -87,9 +88,11 @@ class TermsController:
         if request.get("context") == "edit":
             return forbidden("rest_forbidden_context",
                              "Sorry, you are not allowed to edit terms in this taxonomy.", request.user)
+        # Permission callbacks also run on requests that failed validation (for the Allow
+        # header), so ``post`` may be anything: read it as WordPress's get_post() does.
         post_id = request.get("post")
-        if post_id:
-            post = self.env.cache.post(int(post_id))
+        if not php_empty(post_id):
+            post = self.env.cache.post(to_int(post_id))
             if post is None:
                 return RestError("rest_post_invalid_id", "Invalid post ID.", status=400)
             if not self._can_read_terms_of(post):

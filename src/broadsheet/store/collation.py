@@ -25,6 +25,20 @@ def fold(text: str | None) -> str:
     return stripped.casefold()
 
 
+LIKE_PATTERN_LIMIT = 50_000  # bytes: SQLite refuses longer LIKE patterns ("too complex")
+
+
+def contains(column: str, term: str, *, exact: bool = False, negate: bool = False) -> tuple[str, str]:
+    """SQL testing whether a folded ``column`` contains (or, ``exact``, equals) ``term`` folded,
+    and its one parameter: a LIKE, or ``strpos`` for a term too long for SQLite's LIKE."""
+    pattern = like_pattern(term, exact=exact)
+    if len(pattern.encode("utf-8")) <= LIKE_PATTERN_LIMIT:
+        return f"{column} {'NOT LIKE' if negate else 'LIKE'} ? ESCAPE '\\'", pattern
+    if exact:
+        return f"{column} {'<>' if negate else '='} ?", fold(term)
+    return f"strpos({column}, ?) {'=' if negate else '>'} 0", fold(term)
+
+
 def like_pattern(term: str, *, exact: bool = False) -> str:
     """A LIKE pattern matching ``term`` anywhere (or exactly), with % _ \\ escaped."""
     escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import phpjson
 from ..db import Database
-from .collation import like_pattern
+from .collation import contains
 from .models import Comment
 
 _COLUMNS = (
@@ -116,8 +116,9 @@ def query(db: Database, q: CommentQuery) -> tuple[list[Comment], int]:
         where.append("comments.author_email = ?")
         params.append(q.author_email)
     if q.search:
-        where.append("comments.search_text LIKE ? ESCAPE '\\'")
-        params.append(like_pattern(q.search))
+        sql, param = contains("comments.search_text", q.search)
+        where.append(sql)
+        params.append(param)
     if q.after:
         where.append("comments.date > ?")
         params.append(q.after)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import Database
-from .collation import like_pattern
+from .collation import contains
 from .models import POST_COLUMNS, Post
 
 _SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
@@ -232,38 +232,35 @@ def _search_sql(b: _Builder, q: PostQuery, terms: list[str]) -> None:
         negate = term.startswith("-")
         if negate:
             term = term[1:]
-        pattern = like_pattern(term, exact=q.search_exact)
-        op = "NOT LIKE" if negate else "LIKE"
         joiner = " AND " if negate else " OR "
-        parts = [f"{col} {op} ? ESCAPE '\\'" for col in columns]
-        b.add("(" + joiner.join(parts) + ")", *([pattern] * len(columns)))
+        tests = [contains(col, term, exact=q.search_exact, negate=negate) for col in columns]
+        b.add("(" + joiner.join(sql for sql, _ in tests) + ")", *(param for _, param in tests))
     if q.search_require_no_password:
         b.add("posts.password = ''")
 
 
 def _relevance_order(q: PostQuery, terms: list[str]) -> tuple[str, list[Any]]:
     direction = "ASC"  # relevance rank: lower is better; WP always sorts it ascending
-    full = like_pattern(q.search or "")
+    full = q.search or ""
     positive = [t for t in terms if not t.startswith("-")]
     if len(terms) > 1:
-        cases = ["WHEN title_key LIKE ? ESCAPE '\\' THEN 1"]
-        params: list[Any] = [full]
+        title = contains("title_key", full)
+        cases = [f"WHEN {title[0]} THEN 1"]
+        params: list[Any] = [title[1]]
+        words = [contains("title_key", t) for t in positive]
         if len(positive) < 7 and positive:
-            cases.append(
-                "WHEN " + " AND ".join("title_key LIKE ? ESCAPE '\\'" for _ in positive) + " THEN 2"
-            )
-            params.extend(like_pattern(t) for t in positive)
+            cases.append("WHEN " + " AND ".join(sql for sql, _ in words) + " THEN 2")
+            params.extend(param for _, param in words)
         if positive:
-            cases.append(
-                "WHEN " + " OR ".join("title_key LIKE ? ESCAPE '\\'" for _ in positive) + " THEN 3"
-            )
-            params.extend(like_pattern(t) for t in positive)
-        cases.append("WHEN excerpt_key LIKE ? ESCAPE '\\' THEN 4")
-        cases.append("WHEN content_key LIKE ? ESCAPE '\\' THEN 5")
-        params.extend([full, full])
+            cases.append("WHEN " + " OR ".join(sql for sql, _ in words) + " THEN 3")
+            params.extend(param for _, param in words)
+        for rank, column in ((4, "excerpt_key"), (5, "content_key")):
+            sql, param = contains(column, full)
+            cases.append(f"WHEN {sql} THEN {rank}")
+            params.append(param)
         return f"CASE {' '.join(cases)} ELSE 6 END {direction}", params
-    pattern = like_pattern(terms[0]) if terms else full
-    return "CASE WHEN title_key LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END ASC", [pattern]
+    sql, param = contains("title_key", terms[0] if terms else full)
+    return f"CASE WHEN {sql} THEN 0 ELSE 1 END ASC", [param]
 
 
 def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:

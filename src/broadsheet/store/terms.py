@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import phpjson
 from ..db import Database
-from .collation import like_pattern
+from .collation import contains
 from .models import Term
 
 _COLUMNS = "terms.id, terms.taxonomy, terms.name, terms.slug, terms.description, terms.parent, terms.meta"
@@ -117,9 +117,9 @@ def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
         where.append("terms.id IN (SELECT term_id FROM term_relationships WHERE post_id = ?)")
         params.append(q.post)
     if q.search:
-        pattern = like_pattern(q.search)
-        where.append("(terms.name_key LIKE ? ESCAPE '\\' OR terms.slug LIKE ? ESCAPE '\\')")
-        params.extend([pattern, pattern])
+        tests = [contains("terms.name_key", q.search), contains("terms.slug", q.search)]
+        where.append("(" + " OR ".join(sql for sql, _ in tests) + ")")
+        params.extend(param for _, param in tests)
     if q.hide_empty:
         where.append(f"{_COUNT} > 0")
     clause = " AND ".join(where)

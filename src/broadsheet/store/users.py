@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import phpjson
 from ..db import Database
-from .collation import like_pattern
+from .collation import contains
 from .models import User
 
 _COLUMNS = (
@@ -98,14 +98,13 @@ def query(db: Database, q: UserQuery) -> tuple[list[User], int]:
     if q.slugs:
         in_list("users.nicename", q.slugs)
     if q.search:
-        pattern = like_pattern(q.search.strip("*"))
         columns = {"id": "CAST(users.id AS TEXT)", "login": "LOWER(users.login)",
                     "nicename": "LOWER(users.nicename)", "display_name": "users.name_key",
                     "email": "LOWER(users.email)", "url": "LOWER(users.url)"}
-        parts = [f"{columns[c]} LIKE ? ESCAPE '\\'" for c in q.search_columns if c in columns]
-        if parts:
-            where.append("(" + " OR ".join(parts) + ")")
-            params.extend([pattern] * len(parts))
+        tests = [contains(columns[c], q.search.strip("*")) for c in q.search_columns if c in columns]
+        if tests:
+            where.append("(" + " OR ".join(sql for sql, _ in tests) + ")")
+            params.extend(param for _, param in tests)
     clause = " AND ".join(where) if where else "1 = 1"
     total = int(db.scalar(f"SELECT COUNT(*) FROM users WHERE {clause}", params) or 0)
     order = "DESC" if q.order.upper() == "DESC" else "ASC"
