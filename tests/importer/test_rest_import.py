@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -106,6 +107,30 @@ def test_bad_files_fail_with_one_line_and_leave_the_database_as_it_was(
     before = snapshot(oracle_copy)
     with pytest.raises(ImportError_, match=message):
         run_import(connect(oracle_copy), [str(DUMP), str(path)], site_settings=load_settings_file(str(SITE)))
+    assert snapshot(oracle_copy) == before
+
+
+def _with(item_id: int, **changes: object) -> list[dict[str, object]]:
+    posts = json.loads((DUMP / "posts.json").read_text())
+    return [dict(p, **changes) if p["id"] == item_id else p for p in posts]
+
+
+@pytest.mark.parametrize("file, items", [
+    # Objects of the right kind whose fields have the wrong type (found by mutating the dump).
+    ("posts.json", lambda: _with(7, content=True)),
+    ("posts.json", lambda: _with(7, author=10**30)),
+    ("pages.json", lambda: [dict(p, content="x") for p in json.loads((DUMP / "pages.json").read_text())]),
+    ("comments.json", lambda: [dict(c, post=10**30) for c in json.loads((DUMP / "comments.json").read_text())]),
+])
+def test_objects_with_fields_of_the_wrong_type_fail_in_one_line_and_change_nothing(
+        oracle_copy: str, tmp_path: Path, file: str, items: Any) -> None:
+    folder = tmp_path / "dump"
+    shutil.copytree(DUMP, folder)
+    (folder / file).write_text(json.dumps(items()))
+    before = snapshot(oracle_copy)
+    with pytest.raises(ImportError_, match="malformed object") as raised:
+        run_import(connect(oracle_copy), [str(folder)], site_settings=load_settings_file(str(SITE)))
+    assert "\n" not in str(raised.value) and str(folder) in str(raised.value)
     assert snapshot(oracle_copy) == before
 
 

@@ -6,7 +6,8 @@ an import lands whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,8 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
     report = ImportReport(sources=list(sources))
     with db.transaction():
         current = options.load(db).stored()
-        settings = decide_settings(current, bundles, given)
+        with _malformed(", ".join(b.name for b in bundles)):
+            settings = decide_settings(current, bundles, given)
         if wxr_sources:
             settings = wxr.settings_for(settings, given)
         options.save(db, settings)
@@ -121,24 +123,50 @@ def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report:
     bases = {t.get("rest_base") or t.get("name") for t in settings.get("taxonomies") or []}
     bases |= {"categories", "tags"}
     for item in bundle.users:
-        writer.upsert_user(db, to_user(item))
+        with _malformed(bundle.name, "user", item):
+            writer.upsert_user(db, to_user(item))
         report.users += 1
     for item in bundle.terms:
-        writer.upsert_term(db, to_term(item))
+        with _malformed(bundle.name, "term", item):
+            writer.upsert_term(db, to_term(item))
         report.terms += 1
     for item in bundle.posts:
-        post, meta, term_ids = to_post(item, uploads_baseurl=uploads,
-                                       taxonomy_bases=frozenset(b for b in bases if b))
-        if writer.upsert_post(db, post):
-            writer.set_post_meta(db, post.id, meta)
-            writer.set_post_terms(db, post.id, term_ids)
+        with _malformed(bundle.name, "post", item):
+            post, meta, term_ids = to_post(item, uploads_baseurl=uploads,
+                                           taxonomy_bases=frozenset(b for b in bases if b))
+            stored = writer.upsert_post(db, post)
+            if stored:
+                writer.set_post_meta(db, post.id, meta)
+                writer.set_post_terms(db, post.id, term_ids)
+        if stored:
             report.posts += 1
         else:
             report.skipped_posts += 1
     for item in bundle.comments:
-        writer.upsert_comment(db, to_comment(item))
+        with _malformed(bundle.name, "comment", item):
+            writer.upsert_comment(db, to_comment(item))
         report.comments += 1
-    report.stubs += write_stubs(db, bundle, settings)
+    with _malformed(bundle.name):
+        report.stubs += write_stubs(db, bundle, settings)
+
+
+# What reading a value of an unexpected type raises (a number where an object belongs, a
+# number too large for the database, ...): the source is malformed.
+_MALFORMED = (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError)
+
+
+@contextmanager
+def _malformed(source: str, kind: str = "", item: Any = None) -> Iterator[None]:
+    """Turn what a malformed object makes the conversion raise into a one-line import error
+    (the transaction then leaves the database as it was)."""
+    try:
+        yield
+    except ImportError_:
+        raise
+    except _MALFORMED as exc:
+        what = f" {kind} {str(item.get('id'))[:40] if isinstance(item, dict) else '?'}" if kind else ""
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        raise ImportError_(f"{source}:{what} malformed object ({detail})") from exc
 
 
 def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
