@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import random
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -671,6 +672,7 @@ def test_progress_is_reported_while_reading_and_rendering(
     messages: list[str] = []
     import_wxr(database_url, progress=messages.append)
     assert any("export.wxr: " in m and "% read" in m for m in messages)
+    assert any(re.search(r"export\.wxr: \[#*\.*\] \d+% read", m) for m in messages)  # a bar
     assert any(m.startswith("rendered ") for m in messages)
 
 

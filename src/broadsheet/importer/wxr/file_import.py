@@ -150,7 +150,7 @@ class FileImport:
             return
         self._last_progress = time.monotonic()
         done = read_position(raw)
-        share = f"{100 * done // total}%" if total else f"{done:,} bytes"
+        share = f"{_bar(done / total)} {100 * done // total}%" if total else f"{done:,} bytes"
         rendered = (
             f", {self.render.stats.posts:,} rendered"
             if self.render and self.render.stats.posts
@@ -195,3 +195,9 @@ class FileImport:
         self.batch.add_all(revisions(self.extra))
         write_spam_placeholders(self.db, self.spam)
         self.sticky.save(self.db)
+
+
+def _bar(fraction: float, width: int = 24) -> str:
+    """A text progress bar: ``[#########...............]``."""
+    filled = max(0, min(width, int(fraction * width)))
+    return "[" + "#" * filled + "." * (width - filled) + "]"
