@@ -51,6 +51,13 @@ class Database:
         self.dialect = dialect
         self.url = url
         self._depth = 0
+        # A number too large for a column: sqlite3 raises OverflowError itself; PostgreSQL's
+        # error is turned into one, so callers see the same thing on both.
+        self._out_of_range: tuple[type[Exception], ...] = ()
+        if dialect.name == "postgresql":
+            from psycopg.errors import NumericValueOutOfRange
+
+            self._out_of_range = (NumericValueOutOfRange,)
         # Close the connection when this object goes away, even inside a reference cycle
         # (the finalizer holds the connection, so it is closed before it is freed).
         weakref.finalize(self, conn.close)
@@ -76,7 +83,10 @@ class Database:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement and return the cursor."""
         cur = self.conn.cursor()
-        cur.execute(self._sql(sql), self._params(params))
+        try:
+            cur.execute(self._sql(sql), self._params(params))
+        except self._out_of_range as exc:
+            raise OverflowError(str(exc).splitlines()[0]) from exc
         return cur
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -84,7 +94,10 @@ class Database:
         if not rows:
             return
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), [self._params(r) for r in rows])
+        try:
+            cur.executemany(self._sql(sql), [self._params(r) for r in rows])
+        except self._out_of_range as exc:
+            raise OverflowError(str(exc).splitlines()[0]) from exc
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """All rows of a query."""
