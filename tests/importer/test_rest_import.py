@@ -254,3 +254,49 @@ def test_anonymous_crawl_sees_what_the_public_sees(oracle_url: str, database_url
     theirs = json.loads(serve(oracle_url, "/wp/v2/posts/463973")[1])
     assert status == 200
     assert mine == theirs
+
+
+def _bundle_with_posts_params(params: list[str], **post_fields: Any) -> Any:
+    from broadsheet.importer.sources import Bundle
+
+    bundle = Bundle("test")
+    args = {name: {} for name in ["context", "page", *params]}
+    bundle.documents["index"] = {"routes": {"/wp/v2/posts": {"endpoints": [{"args": args}]}}}
+    bundle.posts.append({"id": 1, "type": "post", "status": "publish", **post_fields})
+    return bundle
+
+
+@pytest.mark.parametrize("params, fields, version, backport", [
+    # The release that added the newest /wp/v2/posts parameter the index lists.
+    (["search_columns", "format", "ignore_sticky"], {"class_list": []}, "6.8", False),
+    (["search_columns", "format"], {"class_list": []}, "6.7", False),
+    (["search_columns"], {"class_list": []}, "6.6", False),
+    (["search_columns"], {}, "6.2", False),
+    ([], {}, "6.1", False),
+    # Fields newer than the parameters: a site that backports them (the oracle).
+    ([], {"class_list": [], "_links": {"self": [{"href": "x", "targetHints": {"allow": ["GET"]}}]}},
+     "6.1", True),
+])
+def test_the_wordpress_version_is_read_from_the_index_parameters(
+        params: list[str], fields: dict[str, Any], version: str, backport: bool) -> None:
+    from broadsheet.importer.infer import infer
+
+    found = infer(_bundle_with_posts_params(params, **fields))
+    assert found["wp_version"] == version
+    assert found.get("oracle_backport", False) is backport
+
+
+def test_an_anonymous_dump_without_settings_is_served_as_its_wordpress_version(
+        database_url: str, tmp_path: Path) -> None:
+    # The oracle's index lists no search_columns parameter (WordPress 6.1), while its posts
+    # carry class_list and targetHints (its backport): OPTIONS and the format filter follow 6.1.
+    run_import(connect(database_url), [str(DUMP)])
+    app = create_app(database_url)
+    try:
+        options = json.loads(app.service.server.serve(Request("OPTIONS", "/wp/v2/posts")).body)
+        posts = json.loads(app.service.server.serve(Request("GET", "/wp/v2/posts/7")).body)
+    finally:
+        app.service.db.close()
+    args = options["endpoints"][0]["args"]
+    assert "search_columns" not in args and "format" not in args
+    assert "class_list" in posts and "targetHints" in posts["_links"]["self"][0]

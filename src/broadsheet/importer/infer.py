@@ -10,6 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..compat import parse_version
 from .sources import Bundle
 
 CORE_TAXONOMY_LABELS = {"category": ("Categories", "Category"), "post_tag": ("Tags", "Tag")}
@@ -253,10 +254,7 @@ def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:
         out["rest_fields"] = fields
     if meta:
         out["registered_meta"] = meta
-    if has_hints:
-        out["wp_version"] = "6.7"
-    elif has_class_list:
-        out["wp_version"] = "6.6"
+    _version(bundle, out, class_list=has_class_list, hints=has_hints)
     detected: dict[str, dict[str, Any]] = {}
     every = {name for names in fields.values() for name in names}
     if "blocksy_meta" in every:
@@ -270,6 +268,35 @@ def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:
         detected["visual_link_preview"] = {}
     if detected:
         out["extensions_detected"] = detected
+
+
+# Collection parameters of /wp/v2/posts that a WordPress release added, newest first.
+_POSTS_PARAMS_SINCE = (("ignore_sticky", "6.8"), ("format", "6.7"), ("search_columns", "6.2"))
+
+
+def _version(bundle: Bundle, out: dict[str, Any], *, class_list: bool, hints: bool) -> None:
+    """The WordPress version the source shows: from the parameters its index lists for
+    /wp/v2/posts when it has one, else from the fields its posts carry (``class_list`` came with
+    6.6, ``targetHints`` with 6.7). Fields newer than the parameters say (a site that backports
+    them, as the oracle does) set ``oracle_backport``."""
+    index = bundle.documents.get("index")
+    routes = index.get("routes") if isinstance(index, dict) else None
+    route = routes.get("/wp/v2/posts") if isinstance(routes, dict) else None
+    endpoints = route.get("endpoints") if isinstance(route, dict) else None
+    args = endpoints[0].get("args") if isinstance(endpoints, list) and endpoints and isinstance(endpoints[0], dict) else None
+    if not isinstance(args, dict):
+        if hints:
+            out["wp_version"] = "6.7"
+        elif class_list:
+            out["wp_version"] = "6.6"
+        return
+    version = next((since for name, since in _POSTS_PARAMS_SINCE if name in args), "6.1")
+    if version == "6.2" and class_list:
+        version = "6.6"  # class_list and search_columns, no format: 6.6
+    out["wp_version"] = version
+    release = parse_version(version)
+    if (hints and release < (6, 7, 0)) or (class_list and release < (6, 6, 0)):
+        out["oracle_backport"] = True
 
 
 def split_url(url: str) -> tuple[str, str]:
