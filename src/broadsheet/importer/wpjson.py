@@ -49,6 +49,16 @@ def _rendered(obj: Any) -> str:
     return obj if isinstance(obj, str) else ""
 
 
+# A crawl that saw a post's content rendered both ways keeps the collection's rendering here
+# (see Crawler.single_renderings); REST objects never carry this key themselves.
+AFTER_BLOCKS_KEY = "rendered_after_blocks"
+
+
+def _after_blocks(obj: Any) -> str | None:
+    value = obj.get(AFTER_BLOCKS_KEY) if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _raw(obj: Any) -> str | None:
     if isinstance(obj, dict) and isinstance(obj.get("raw"), str):
         return obj["raw"]
@@ -150,6 +160,7 @@ def to_post(item: dict[str, Any], *, uploads_baseurl: str | None = None,
         rendered_by="source",
         comment_count=int(declared) if isinstance(declared, str | int) and str(declared).isdigit() else 0,
         fields=fields,
+        content_rendered_after_blocks=_after_blocks(item.get("content")),
     )
     meta: dict[str, list[str]] = {}
     featured = item.get("featured_media")
