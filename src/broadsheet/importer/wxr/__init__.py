@@ -20,8 +20,10 @@ sections and keeps carriage returns inside CDATA. A DOCTYPE is refused outright 
 never writes one), so entity bombs and external entities never reach the parser, which is
 also told not to resolve entities or use the network.
 
-Rows are written in batches; posts and comments are stored ``rendered_by = 'pending'`` and,
-once the whole file is in, rendered by Broadsheet's pipeline (:mod:`..rendering`). A
+Rows are written in batches; posts and comments are stored ``rendered_by = 'pending'`` and
+rendered by Broadsheet's pipeline (:mod:`..rendering`): by worker processes while the file is
+still being read, for posts whose attachments are already stored, the rest once the whole
+file is in. A
 cut-off or hostile file raises :class:`ImportError_` with a one-line message; the caller runs
 the import in one transaction, so the database stays as it was.
 
