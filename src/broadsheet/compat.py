@@ -22,6 +22,17 @@ def parse_version(text: str) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+# Releases that brought what an import can observe of a site (importer/infer.py reads a
+# site's version back from them).
+CLASS_LIST = (6, 6, 0)  # class_list on post objects
+TARGET_HINTS = (6, 7, 0)  # targetHints on self links
+POSTS_PARAMETERS = {  # /wp/v2/posts collection parameters
+    "search_columns": (6, 2, 0),
+    "format": (6, 7, 0),  # with search_semantics
+    "ignore_sticky": (6, 8, 0),
+}
+
+
 @dataclass(frozen=True)
 class Compat:
     """Feature switches derived from a WordPress version."""
@@ -41,27 +52,27 @@ class Compat:
     @property
     def class_list(self) -> bool:
         """``class_list`` on post objects (6.6)."""
-        return self.backport or self.at_least(6, 6)
+        return self.backport or self.version >= CLASS_LIST
 
     @property
     def target_hints(self) -> bool:
         """``targetHints.allow`` on ``self`` links (6.7)."""
-        return self.backport or self.at_least(6, 7)
+        return self.backport or self.version >= TARGET_HINTS
 
     @property
     def search_columns_param(self) -> bool:
         """``search_columns`` posts collection parameter (6.2)."""
-        return self.at_least(6, 2)
+        return self.version >= POSTS_PARAMETERS["search_columns"]
 
     @property
     def format_param(self) -> bool:
         """``format`` and ``search_semantics`` posts collection parameters (6.7)."""
-        return self.at_least(6, 7)
+        return self.version >= POSTS_PARAMETERS["format"]
 
     @property
     def ignore_sticky_param(self) -> bool:
         """``ignore_sticky`` posts collection parameter (6.8)."""
-        return self.at_least(6, 8)
+        return self.version >= POSTS_PARAMETERS["ignore_sticky"]
 
     @property
     def excerpt_length_param(self) -> bool:

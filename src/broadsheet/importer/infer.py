@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..compat import parse_version
+from ..compat import CLASS_LIST, POSTS_PARAMETERS, TARGET_HINTS
 from .sources import Bundle
 
 CORE_TAXONOMY_LABELS = {"category": ("Categories", "Category"), "post_tag": ("Tags", "Tag")}
@@ -270,33 +270,36 @@ def _shapes(bundle: Bundle, out: dict[str, Any]) -> None:
         out["extensions_detected"] = detected
 
 
-# Collection parameters of /wp/v2/posts that a WordPress release added, newest first.
-_POSTS_PARAMS_SINCE = (("ignore_sticky", "6.8"), ("format", "6.7"), ("search_columns", "6.2"))
+_OLDEST = (6, 1, 0)  # the oldest release Broadsheet reproduces
 
 
 def _version(bundle: Bundle, out: dict[str, Any], *, class_list: bool, hints: bool) -> None:
-    """The WordPress version the source shows: from the parameters its index lists for
-    /wp/v2/posts when it has one, else from the fields its posts carry (``class_list`` came with
-    6.6, ``targetHints`` with 6.7). Fields newer than the parameters say (a site that backports
-    them, as the oracle does) set ``oracle_backport``."""
+    """The WordPress version the source shows (see :mod:`broadsheet.compat`): at least the
+    release of every /wp/v2/posts parameter its index lists and of every field its posts carry,
+    older than the first parameter it lacks. A field newer than that (a site that backports it,
+    as the oracle does) sets ``oracle_backport``."""
     index = bundle.documents.get("index")
     routes = index.get("routes") if isinstance(index, dict) else None
     route = routes.get("/wp/v2/posts") if isinstance(routes, dict) else None
     endpoints = route.get("endpoints") if isinstance(route, dict) else None
     args = endpoints[0].get("args") if isinstance(endpoints, list) and endpoints and isinstance(endpoints[0], dict) else None
-    if not isinstance(args, dict):
-        if hints:
-            out["wp_version"] = "6.7"
-        elif class_list:
-            out["wp_version"] = "6.6"
+    fields = [release for release, seen in ((CLASS_LIST, class_list), (TARGET_HINTS, hints)) if seen]
+    if not isinstance(args, dict):  # no index: the fields alone
+        if fields:
+            out["wp_version"] = _release_text(max(fields))
         return
-    version = next((since for name, since in _POSTS_PARAMS_SINCE if name in args), "6.1")
-    if version == "6.2" and class_list:
-        version = "6.6"  # class_list and search_columns, no format: 6.6
-    out["wp_version"] = version
-    release = parse_version(version)
-    if (hints and release < (6, 7, 0)) or (class_list and release < (6, 6, 0)):
-        out["oracle_backport"] = True
+    lower = max((r for name, r in POSTS_PARAMETERS.items() if name in args), default=_OLDEST)
+    upper = min((r for name, r in POSTS_PARAMETERS.items() if name not in args and r > lower), default=None)
+    for release in fields:
+        if upper is not None and release >= upper:
+            out["oracle_backport"] = True
+        else:
+            lower = max(lower, release)
+    out["wp_version"] = _release_text(lower)
+
+
+def _release_text(release: tuple[int, int, int]) -> str:
+    return f"{release[0]}.{release[1]}"
 
 
 def split_url(url: str) -> tuple[str, str]:
