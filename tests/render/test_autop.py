@@ -8,7 +8,6 @@ WordPress 6.8's own ``wpautop``/``shortcode_unautop`` (see tests/fixtures/render
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -159,12 +158,3 @@ def test_shortcode_unautop_keeps_paragraph_for_unregistered_or_accompanied_short
 def test_shortcode_unautop_handles_enclosing_shortcodes_spanning_lines() -> None:
     text = "<p>[video]<br />\nx<br />\n[/video]</p>\n"
     assert shortcode_unautop(text, ["video"]) == "[video]<br />\nx<br />\n[/video]\n"
-
-
-def test_wpautop_handles_a_long_classic_post_quickly() -> None:
-    paragraph = 'Some <a href="https://example.org/">linked</a> text, "quoted"\nand broken.\n\n'
-    text = paragraph * 60 + "<ul>\n<li>one</li>\n</ul>\n\n<blockquote>q\n\nr</blockquote>\n"
-    started = time.perf_counter()
-    for _ in range(20):
-        wpautop(text)
-    assert (time.perf_counter() - started) / 20 < 0.005
