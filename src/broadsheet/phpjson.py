@@ -56,6 +56,17 @@ def shaped(value: Any) -> Any:
     return value
 
 
+def extended(base: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``{**base, key: value}``, still marked as shaped (see :func:`shaped`) when ``base`` is."""
+    if type(base) is not _ShapedDict:
+        merged = dict(base)
+        merged[key] = value
+        return merged
+    out = _ShapedDict(base)
+    out[key] = shaped(value)
+    return out
+
+
 _encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 _pretty = json.JSONEncoder(ensure_ascii=True, indent=4, allow_nan=False)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import phpjson
+
 if TYPE_CHECKING:
     from .server import RequestState, RestServer
 
@@ -33,5 +35,5 @@ def embed_links(server: RestServer, data: Any, embed: list[str] | bool, state: R
         if any(_truthy(r) for r in results):
             embedded[rel] = results
     if embedded:
-        return {**data, "_embedded": embedded}
+        return phpjson.extended(data, "_embedded", embedded)
     return data

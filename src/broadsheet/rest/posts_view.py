@@ -261,10 +261,7 @@ class PostSerializer:
             state.valid_until(expires)
             state.blocks_rendered = state.blocks_rendered or blocks
         if for_collection:
-            item = dict(data)
-            if compacted:
-                item["_links"] = compacted
-            return item
+            return phpjson.extended(data, "_links", compacted) if compacted else dict(data)
         response = Response(dict(data))
         response.links = links
         return response

@@ -240,7 +240,7 @@ class RestServer:
         data = response.data
         links = compact(response.links)
         if links and isinstance(data, dict):
-            data = {**data, "_links": links}
+            data = phpjson.extended(data, "_links", links)
         if self.target_hints:
             data = self._hint_walk(data, user)
         if embed:
@@ -266,7 +266,7 @@ class RestServer:
                     if hints:
                         link = {**link, "targetHints": hints}
                 selfs.append(link)
-            data = {**data, "_links": {**links, "self": selfs}}
+            data = phpjson.extended(data, "_links", {**links, "self": selfs})
         keyed_map = not isinstance(data.get("_links"), dict) and not isinstance(data.get("_embedded"), dict)
         if keyed_map and data and all(isinstance(v, dict) and "_links" in v for v in data.values()):
             # keyed maps of objects (types, taxonomies, statuses)
