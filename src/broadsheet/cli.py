@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from . import settings
 from .db import DEFAULT_URL, DatabaseError, connect
 
 DATABASE_ENV = "BROADSHEET_DATABASE_URL"
@@ -20,7 +21,7 @@ def _database_option(func: Any) -> Any:
     )(func)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"broadsheet: {message}", err=True)
     sys.exit(1)
 
@@ -44,17 +45,20 @@ def import_command(sources: tuple[str, ...], settings_file: str | None, auth: st
     try:
         settings = load_settings_file(settings_file) if settings_file else None
         db = connect(database)
-        progress = _progress() if sys.stderr.isatty() else None
+        progress = _progress()
         report = run_import(db, list(sources), site_settings=settings, auth=auth, progress=progress)
     except (ImportError_, DatabaseError) as exc:
         _fail(str(exc))
-        return
     if progress is not None:
         click.echo("", err=True)
     click.echo(report.summary())
 
 
 def _progress() -> Any:
+    """A progress line on a terminal (None when stderr is not one)."""
+    if not sys.stderr.isatty():
+        return None
+
     def show(message: str) -> None:
         click.echo(f"\r\033[K{message}", nl=False, err=True)
 
@@ -74,7 +78,6 @@ def serve_command(host: str, port: int, workers: int, no_cache: bool, database: 
         connect(database).close()
     except DatabaseError as exc:
         _fail(str(exc))
-        return
     os.environ[DATABASE_ENV] = database
     if no_cache:
         os.environ["BROADSHEET_NO_CACHE"] = "1"
@@ -90,8 +93,8 @@ def serve_command(host: str, port: int, workers: int, no_cache: bool, database: 
 @main.command("render")
 @click.option("--title", is_flag=True, help="Render a title instead of content.")
 @click.option("--excerpt", is_flag=True, help="Render the generated excerpt of the content.")
-@click.option("--home", default="http://localhost", show_default=True, help="Site URL for links.")
-@click.option("--wp-version", default="6.8", show_default=True)
+@click.option("--home", default=settings.default("url"), show_default=True, help="Site URL for links.")
+@click.option("--wp-version", default=settings.default("wp_version"), show_default=True)
 def render_command(title: bool, excerpt: bool, home: str, wp_version: str) -> None:
     """Render raw post content from stdin the way WordPress does."""
     from .render.context import RenderOptions, StaticContext
@@ -118,10 +121,9 @@ def rerender_command(types: tuple[str, ...], database: str) -> None:
 
     try:
         db = connect(database)
-        count = rerender(db, types=list(types) or None, progress=_progress() if sys.stderr.isatty() else None)
+        count = rerender(db, types=list(types) or None, progress=_progress())
     except DatabaseError as exc:
         _fail(str(exc))
-        return
     click.echo(f"rendered {count} posts again")
 
 
@@ -134,7 +136,6 @@ def migrate_command(database: str) -> None:
         applied = db.migrate()
     except DatabaseError as exc:
         _fail(str(exc))
-        return
     click.echo(f"schema at version {db.schema_version()}" + (f" (applied {applied})" if applied else ""))
 
 

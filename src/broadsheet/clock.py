@@ -44,6 +44,3 @@ def is_frozen() -> bool:
     return bool(os.environ.get(ENV))
 
 
-def utcnow() -> datetime:
-    """Current time as an aware UTC datetime."""
-    return datetime.fromtimestamp(now(), tz=UTC)

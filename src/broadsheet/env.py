@@ -36,13 +36,6 @@ class Env:
         """Permalink builder."""
         return Permalinks(self.site, self.cache)
 
-    def extension(self, name: str) -> ext.Extension | None:
-        """An enabled extension by name."""
-        for extension in self.extensions:
-            if extension.name == name:
-                return extension
-        return None
-
     @cached_property
     def rest_field_order(self) -> dict[str, list[str]]:
         """Additional REST field names per post type, in output order.
@@ -50,7 +43,7 @@ class Env:
         A site imported from a live WordPress records the order its REST objects showed
         (setting ``rest_fields``); otherwise the enabled extensions' registration order is used.
         """
-        recorded = self.site.settings.get("rest_fields") if hasattr(self.site.settings, "get") else None
+        recorded = self.site.settings["rest_fields"]
         out: dict[str, list[str]] = {}
         for post_type in self.site.post_types:
             from_ext = [f.name for f in ext.fields_for(self.extensions, post_type)]
@@ -93,15 +86,3 @@ class Env:
             out[post_type] = keys
         return out
 
-    def refresh(self) -> bool:
-        """Drop caches if content changed elsewhere; True when it did."""
-        return self.cache.refresh()
-
-
-def describe(env: Env) -> dict[str, Any]:
-    """A summary for logs and the CLI."""
-    return {
-        "home": env.site.home,
-        "wp_version": env.site.settings["wp_version"],
-        "extensions": [e.name for e in env.extensions],
-    }

@@ -54,14 +54,14 @@ def is_rest(path: str) -> bool:
     return path.startswith("/wp-json") or "rest_route=" in path
 
 
-def load(folder: Path, *, rest_only: bool = True) -> list[GoldenRequest]:
+def load(folder: Path) -> list[GoldenRequest]:
     """The golden requests of a folder (index.tsv + NAME.headers + NAME.body)."""
     out = []
     lines = (folder / "index.tsv").read_text("utf-8").splitlines()[1:]
     for line in lines:
         cols = line.split("\t")
         name, method, path, status = cols[0], cols[1], cols[2], int(cols[3])
-        if rest_only and not is_rest(path):
+        if not is_rest(path):
             continue
         headers: dict[str, str] = {}
         for raw in (folder / f"{name}.headers").read_text("utf-8").splitlines()[1:]:
@@ -122,7 +122,8 @@ def compare(golden: GoldenRequest, status: int, headers: dict[str, str], body: b
         got = lowered.get(name.lower())
         if want != got:
             problems.append(f"{name}: {got!r} vs {want!r}")
-    if (golden.body or body) and _mask_bytes(body) != _mask_bytes(golden.body):
+    identical = _mask_bytes(body) == _mask_bytes(golden.body)
+    if not identical:
         content_type = golden.headers.get("content-type", "")
         if "json" in content_type:
             try:
@@ -136,9 +137,8 @@ def compare(golden: GoldenRequest, status: int, headers: dict[str, str], body: b
             a, b = strip.match(body), strip.match(golden.body)
             if not a or not b or _mask(_pairs(a.group(1))) != _mask(_pairs(b.group(1))):
                 problems.append("JSONP body differs")
-        elif _mask_bytes(body) != _mask_bytes(golden.body):
+        else:
             problems.append("body bytes differ")
-    identical = _mask_bytes(body) == _mask_bytes(golden.body)
     return Result(golden.name, not problems, identical, problems)
 
 

@@ -88,11 +88,6 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
-def setting_names() -> list[str]:
-    """Names of every known setting, in table order."""
-    return [s.name for s in SETTINGS]
-
-
 def default(name: str) -> Any:
     """The default value of a setting."""
     value = _BY_NAME[name].default
@@ -129,10 +124,6 @@ class SiteSettings(Mapping[str, Any]):
     def stored(self) -> dict[str, Any]:
         """Only the values the site set explicitly."""
         return dict(self._values)
-
-    def merged(self, other: Mapping[str, Any]) -> SiteSettings:
-        """A copy with ``other``'s values laid over these."""
-        return SiteSettings({**self._values, **other})
 
     @property
     def home(self) -> str:

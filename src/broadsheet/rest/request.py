@@ -157,13 +157,6 @@ class Request:
                 return
         self.params["get"][name] = value
 
-    def merged(self) -> dict[str, Any]:
-        """Every parameter, higher-precedence sources winning."""
-        out: dict[str, Any] = {}
-        for source in reversed(self._order()):
-            out.update(self.params[source])
-        return out
-
     def query_params(self) -> dict[str, Any]:
         """The query-string parameters exactly as given."""
         return self.params["get"]
