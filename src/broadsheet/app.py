@@ -67,11 +67,12 @@ class Service:
 
 @dataclass
 class CachedAnswer:
-    """A cached HTTP answer and when it stops being valid."""
+    """A cached HTTP answer, the content version it was built from, and its headers as the
+    ASGI interface sends them (encoded once)."""
 
     served: Served
     generation: int
-    expires: float | None
+    asgi_headers: list[tuple[bytes, bytes]]
 
 
 class ResponseCache:
@@ -83,20 +84,21 @@ class ResponseCache:
         self.max_bytes = max_bytes
         self.bytes = 0
 
-    def get(self, key: tuple[str, str, str], generation: int) -> Served | None:
+    def get(self, key: tuple[str, str, str], generation: int) -> CachedAnswer | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
-        if entry.generation != generation or entry.expires is not None and clock.now() >= entry.expires:
+        expires = entry.served.expires
+        if entry.generation != generation or expires is not None and clock.now() >= expires:
             self._drop(key)
             return None
         self.entries.move_to_end(key)
-        return entry.served
+        return entry
 
     def put(self, key: tuple[str, str, str], served: Served, generation: int) -> None:
         if key in self.entries:
             self._drop(key)
-        self.entries[key] = CachedAnswer(served, generation, served.expires)
+        self.entries[key] = CachedAnswer(served, generation, _header_list(served))
         self.bytes += len(served.body)
         while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
             oldest = next(iter(self.entries))
@@ -123,7 +125,6 @@ class BroadsheetApp:
         self.service = service
         self.cache = ResponseCache() if cache else None
         self.fallback = Starlette(routes=[Route("/{path:path}", _not_found)])
-        self._encoded: dict[tuple[str, str, str], list[tuple[bytes, bytes]]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -133,7 +134,6 @@ class BroadsheetApp:
             return
         if self.service.refresh() and self.cache is not None:
             self.cache.clear()
-            self._encoded.clear()
         method = scope["method"]
         path = scope.get("path", "/")
         raw_query = scope.get("query_string", b"").decode("latin-1")
@@ -143,10 +143,7 @@ class BroadsheetApp:
             assert self.cache is not None
             hit = self.cache.get(key, self.service.generation)
             if hit is not None:
-                headers = self._encoded.get(key)
-                if headers is None:
-                    headers = self._encoded[key] = _header_list(hit)
-                await _send(send, hit.status, headers, hit.body)
+                await _send(send, hit.served.status, hit.asgi_headers, hit.served.body)
                 return
         query = parse_php_query(raw_query)
         route = self.service.rest_route(path, query)
@@ -158,7 +155,6 @@ class BroadsheetApp:
         if cacheable and served.status < 500:
             assert self.cache is not None
             self.cache.put(key, served, self.service.generation)
-            self._encoded.pop(key, None)
         await _send(send, served.status, _header_list(served), served.body)
 
     # -- RSGI (granian's native interface: less per-request work than ASGI) -------------------
@@ -173,17 +169,16 @@ class BroadsheetApp:
             return
         if self.service.refresh() and self.cache is not None:
             self.cache.clear()
-            self._encoded.clear()
         method, path, raw_query = scope.method, scope.path, scope.query_string
         headers = scope.headers
-        anonymous = not any(h in headers for h in ("authorization", "cookie", "origin", "x-http-method-override"))
+        anonymous = not any(h in headers for h in _CREDENTIALS)
         cacheable = self.cache is not None and method in ("GET", "HEAD") and anonymous
         key = (method, path, raw_query)
         if cacheable:
             assert self.cache is not None
             hit = self.cache.get(key, self.service.generation)
             if hit is not None:
-                proto.response_bytes(hit.status, hit.headers, hit.body)
+                proto.response_bytes(hit.served.status, hit.served.headers, hit.served.body)
                 return
         query = parse_php_query(raw_query)
         route = self.service.rest_route(path, query)
@@ -233,11 +228,13 @@ class BroadsheetApp:
             return Served(500, [("Content-Type", "application/json; charset=UTF-8")], body_out)
 
 
+# Request headers that can make an answer differ from the anonymous one (so it is not cached).
+_CREDENTIALS = ("authorization", "cookie", "origin", "x-http-method-override")
+_CREDENTIALS_BYTES = tuple(name.encode("latin-1") for name in _CREDENTIALS)
+
+
 def _anonymous(scope: dict[str, Any]) -> bool:
-    for name, _ in scope.get("headers", []):
-        if name in (b"authorization", b"cookie", b"origin", b"x-http-method-override"):
-            return False
-    return True
+    return not any(name in _CREDENTIALS_BYTES for name, _ in scope.get("headers", []))
 
 
 _JSON_MAX_DEPTH = 512  # json_decode()'s default depth, as WordPress decodes bodies

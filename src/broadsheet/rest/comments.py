@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from ..store import comments as comment_store
 from ..store.models import Comment, Post
 from .access import parse_id, refuse_unless_missing, unreachable
-from .avatars import avatar_urls
+from .avatars import SIZES, avatar_urls
 from .errors import RestError, forbidden
 from .objects import build, selected_fields
-from .params import collection_params, context_param, id_list, paginate_headers
+from .params import collection_params, context_param, id_list, paginate_headers, sanitize_key
 from .posts import local_date
 from .request import Request
 from .response import Response
@@ -87,10 +87,10 @@ class CommentsController:
                         "type": "array", "items": {"type": "integer"}}
         args["status"] = {"default": "approve",
                           "description": "Limit result set to comments assigned a specific status. Requires authorization.",
-                          "sanitize_callback": _sanitize_key, "type": "string", "validate_callback": True}
+                          "sanitize_callback": sanitize_key, "type": "string", "validate_callback": True}
         args["type"] = {"default": "comment",
                         "description": "Limit result set to comments assigned a specific type. Requires authorization.",
-                        "sanitize_callback": _sanitize_key, "type": "string", "validate_callback": True}
+                        "sanitize_callback": sanitize_key, "type": "string", "validate_callback": True}
         args["password"] = {"description": "The password for the post if it is password protected.", "type": "string"}
         return args
 
@@ -213,6 +213,7 @@ class CommentsController:
             limit=per_page, offset=offset,
         )
         found, total = comment_store.query(self.env.db, q)
+        self._count_children([c.id for c in found])
         single = self._single_post_requested(request)
         items = [self.prepare(c, request, for_collection=True) for c in found if self.can_read(c, request, single=single)]
         response = Response(items)
@@ -255,7 +256,7 @@ class CommentsController:
         """author_avatar_urls from the comment author's e-mail (or their account's); pingbacks
         and trackbacks have no avatar (false for every size)."""
         if comment.type not in ("comment", ""):
-            return {str(size): False for size in (24, 48, 96)}
+            return {str(size): False for size in SIZES}
         email = comment.author_email
         if comment.author:
             user = self.env.cache.user(comment.author)
@@ -280,14 +281,17 @@ class CommentsController:
                                   embeddable=True, post_type=post.type)
         if comment.parent:
             response.add_link("in-reply-to", url(f"/wp/v2/comments/{comment.parent}"), embeddable=True)
-        children = self.env.cache.remember(
-            ("comment_children", comment.id),
-            lambda: comment_store.child_counts(self.env.db, [comment.id], ["approved", "hold"]))
-        if children.get(comment.id):
+        self._count_children([comment.id])
+        if self.env.cache.memo[("comment_children", comment.id)]:
             response.add_link("children", url(f"/wp/v2/comments?parent={comment.id}"), embeddable=True)
 
 
-def _sanitize_key(value: Any, request: Request, name: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9_\-]", "", str(value).lower())
+    def _count_children(self, ids: list[int]) -> None:
+        """Remember how many children (approved or held) each of these comments has: one query
+        for the comments not counted yet."""
+        memo = self.env.cache.memo
+        missing = [i for i in ids if ("comment_children", i) not in memo]
+        if missing:
+            counts = comment_store.child_counts(self.env.db, missing, ["approved", "hold"])
+            for comment_id in missing:
+                memo[("comment_children", comment_id)] = counts.get(comment_id, 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import RestError
@@ -15,13 +14,21 @@ from .schema import public_args
 if TYPE_CHECKING:
     from .server import RestServer
 
-_VARIABLE = re.compile(r"\(\?P<(\w+?)>.*?\)")
-
-
 def describe_route(server: RestServer, route: Route, context: str = "view") -> dict[str, Any] | None:
-    """A route as the index (or OPTIONS, with ``context='help'``) describes it."""
+    """A route as the index (or OPTIONS, with ``context='help'``) describes it.
+
+    The description depends only on the route table, so it is built once per server."""
+    with_schema = context == "help"
+    return server._remember(  # type: ignore[no-any-return]
+        ("route", route.pattern, with_schema),
+        lambda _state: _describe(server, route, with_schema),
+        None,
+    )
+
+
+def _describe(server: RestServer, route: Route, with_schema: bool) -> dict[str, Any] | None:
     data: dict[str, Any] = {"namespace": route.namespace, "methods": [], "endpoints": []}
-    if route.schema is not None and context == "help":
+    if route.schema is not None and with_schema:
         data["schema"] = route.schema()
     visible = route.visible_endpoints()
     for endpoint in visible:
@@ -33,7 +40,7 @@ def describe_route(server: RestServer, route: Route, context: str = "view") -> d
         data["endpoints"].append(described)
     if not visible:
         return None
-    if "{" not in _VARIABLE.sub(r"{\1}", route.pattern):
+    if not route.has_path_variables:
         data["_links"] = {"self": [{"href": server.url(route.pattern)}]}
     if "schema" in data:
         data = {k: data[k] for k in ("namespace", "methods", "endpoints", "schema", "_links") if k in data}

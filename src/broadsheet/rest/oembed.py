@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..render.escape import esc_attr, esc_html, esc_url
 from .access import unreachable
 from .errors import RestError, forbidden
+from .params import absint
 from .request import Request
 from .response import Response
 from .routing import READABLE, Endpoint
@@ -49,7 +50,7 @@ class OEmbedController:
         self.server.register("oembed/1.0", "/embed", [
             Endpoint(READABLE, self.get_item, None, {
                 "url": dict(url_arg), "format": {"default": "json", "sanitize_callback": _format},
-                "maxwidth": {"default": 600, "sanitize_callback": _absint}}),
+                "maxwidth": {"default": 600, "sanitize_callback": absint}}),
         ])
         self.server.register("oembed/1.0", "/proxy", [
             Endpoint(READABLE, unreachable, self.proxy_permission, {
@@ -57,9 +58,9 @@ class OEmbedController:
                 "format": {"description": "The oEmbed format to use.", "type": "string", "default": "json",
                            "enum": ["json", "xml"]},
                 "maxwidth": {"description": "The maximum width of the embed frame in pixels.", "type": "integer",
-                             "default": 600, "sanitize_callback": _absint},
+                             "default": 600, "sanitize_callback": absint},
                 "maxheight": {"description": "The maximum height of the embed frame in pixels.", "type": "integer",
-                              "sanitize_callback": _absint},
+                              "sanitize_callback": absint},
                 "discover": {"description": "Whether to perform an oEmbed discovery request for unsanctioned providers.",
                              "type": "boolean", "default": True},
             }),
@@ -147,11 +148,6 @@ class OEmbedController:
 def _format(value: Any, request: Request, name: str) -> str:
     return "xml" if str(value) == "xml" else "json"
 
-
-def _absint(value: Any, request: Request, name: str) -> int:
-    from .schema import to_int
-
-    return abs(to_int(value))
 
 
 def to_xml(data: dict[str, Any]) -> bytes:

@@ -13,12 +13,11 @@ from ..store import posts as post_store
 from ..store.models import Post
 from .access import parse_id, refuse_unless_missing, unreachable
 from .errors import RestError, forbidden
-from .params import absint, collection_params, id_list, paginate_headers, slug_list
-from .posts_view import PostSerializer, _attachment_public
+from .params import collection_params, context_param, id_list, paginate_headers, slug_list
+from .posts_view import PostSerializer
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
-from .schema import parse_date, sanitize_text_field
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 REGISTERED_STATUSES = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft",
                        "inherit", "request-pending", "request-confirmed", "request-failed",
                        "request-completed"]
-PUBLIC_STATUSES = ("publish",)
 
 
 def _tax_query_param(tax_name: str, hierarchical: bool, exclude: bool) -> dict[str, Any]:
@@ -83,7 +81,7 @@ class PostsController:
         ], schema)
         item = f"{self.base}/(?P<id>[\\d]+)"
         id_arg: dict[str, Any] = {"id": {"description": "Unique identifier for the post.", "type": "integer"}}
-        get_args: dict[str, Any] = {**id_arg, "context": self._context_arg()}
+        get_args: dict[str, Any] = {**id_arg, "context": context_param()}
         if pt.name != "attachment":
             get_args["password"] = {"description": "The password for the post if it is password protected.",
                                     "type": "string"}
@@ -92,8 +90,7 @@ class PostsController:
                     "description": "Override the default excerpt length.", "type": "integer"}
         delete_args = {**id_arg, "force": {
             "type": "boolean", "default": False,
-            "description": "Whether to bypass Trash and force deletion." if pt.name != "attachment"
-            else "Whether to bypass Trash and force deletion."}}
+            "description": "Whether to bypass Trash and force deletion."}}
         self.server.register(ns, item, [
             Endpoint(READABLE, self.get_item, self.get_item_permission, get_args, batch),
             Endpoint(EDITABLE, unreachable, self.update_permission,
@@ -104,11 +101,6 @@ class PostsController:
             from .revisions import RevisionsController
 
             RevisionsController(self.env, self.server, self).register()
-
-    def _context_arg(self) -> dict[str, Any]:
-        from .params import context_param
-
-        return context_param()
 
     def collection_args(self) -> dict[str, dict[str, Any]]:
         """get_collection_params for this post type (WordPress's order and wording)."""
@@ -253,26 +245,16 @@ class PostsController:
             return error
         return post
 
-    def can_read(self, post: Post, request: Request) -> bool:
-        """check_read_permission for the current caller."""
-        if post.status == "publish":
-            return True
-        if post.status == "inherit":
-            if post.parent > 0:
-                parent = self.env.cache.post(post.parent)
-                if parent is not None:
-                    return self._read_any(parent)
-            return True
-        return False
-
-    def _read_any(self, post: Post) -> bool:
+    def can_read(self, post: Post) -> bool:
+        """check_read_permission for the current caller (anonymous: published, or attached to
+        what is)."""
         if post.status == "publish":
             return True
         if post.status == "inherit":
             if post.parent:
                 parent = self.env.cache.post(post.parent)
                 if parent is not None:
-                    return self._read_any(parent)
+                    return self.can_read(parent)
             return True
         return False
 
@@ -287,7 +269,7 @@ class PostsController:
         password = request.get("password")
         if password and str(password) != post.password:
             return RestError("rest_post_incorrect_password", "Incorrect post password.", status=403)
-        if self.can_read(post, request):
+        if self.can_read(post):
             return True
         return forbidden("rest_forbidden", "Sorry, you are not allowed to do that.", request.user)
 
@@ -403,7 +385,7 @@ class PostsController:
         items = []
         for post_id in result.ids:
             post = self.env.cache.post(post_id)
-            if post is None or not self.can_read(post, request):
+            if post is None or not self.can_read(post):
                 continue
             items.append(self.serializer.prepare(post, request, for_collection=True))
         per_page = int(request.get("per_page") or 10)
@@ -433,6 +415,3 @@ def local_date(site: Any, value: str) -> str:
         return dt.astimezone(UTC).astimezone(site.tz).strftime("%Y-%m-%d %H:%M:%S")
     return text[:19].replace("T", " ")
 
-
-__all__ = ["PostsController", "local_date", "parse_date", "sanitize_text_field", "absint",
-           "_attachment_public"]

@@ -15,6 +15,8 @@ from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
 from .fields import is_included
+from .links import API_REL
+from .objects import selected_fields
 from .request import Request
 from .response import Response
 
@@ -27,7 +29,6 @@ EMBED_FIELDS = frozenset(
      "caption", "alt_text", "media_type", "mime_type", "media_details", "source_url"]
 )
 EDIT_ONLY = frozenset(["password", "permalink_template", "generated_slug", "missing_image_sizes"])
-API = "https://api.w.org/"
 
 
 def rfc3339(mysql_date: str | None) -> str | None:
@@ -211,19 +212,7 @@ class PostSerializer:
 
     def requested(self, request: Request, context: str) -> list[str] | None:
         """get_fields_for_response: available fields narrowed by _fields (None: all of them)."""
-        wanted = request.get("_fields")
-        if wanted is None:
-            return None
-        fields = [*self.field_names(context), "_links"]
-        if request.has("_embed"):
-            fields.append("_embedded")
-        from .fields import parse_fields
-
-        names = parse_fields(wanted)
-        if not names:
-            return None
-        names.append("id")
-        return [n for n in names if n in fields or n.split(".")[0] in fields]
+        return selected_fields(request, self._core_names(context))
 
     def prepare(self, post: Post, request: Request, *, for_collection: bool) -> Any:
         """The post's REST object; links included per _fields; collections inline _links.
@@ -446,11 +435,11 @@ class PostSerializer:
                 response.add_link("up", url(f"/{ppt.rest_namespace}/{ppt.rest_base}/{post.parent}"), embeddable=True)
         thumb = view.thumbnail
         if thumb is not None and _attachment_public(self.env, thumb):
-            response.add_link(API + "featuredmedia", url(f"/wp/v2/media/{thumb.id}"), embeddable=True)
+            response.add_link(API_REL + "featuredmedia", url(f"/wp/v2/media/{thumb.id}"), embeddable=True)
         if post.type not in ("attachment", "nav_menu_item", "revision"):
-            response.add_link(API + "attachment", url(f"/wp/v2/media?parent={post.id}"))
+            response.add_link(API_REL + "attachment", url(f"/wp/v2/media?parent={post.id}"))
         for tax in self.taxonomies:
-            response.add_link(API + "term", url(f"/{tax.rest_namespace}/{tax.rest_base}?post={post.id}"),
+            response.add_link(API_REL + "term", url(f"/{tax.rest_namespace}/{tax.rest_base}?post={post.id}"),
                               taxonomy=tax.name, embeddable=True)
 
 

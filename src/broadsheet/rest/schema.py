@@ -496,7 +496,6 @@ def sanitize_text_field(value: Any) -> str:
     text = str(value) if not isinstance(value, bool) else ("1" if value else "")
     text = re.sub(r"<(script|style)[^>]*?>.*?</\1>", "", text, flags=re.I | re.S)
     text = re.sub(r"<[^>]*>", "", text)
-    text = re.sub(r"%[a-fA-F0-9]{2}", "", text) if False else text
     text = re.sub(r"[\r\n\t ]+", " ", text)
     return text.strip()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .. import phpjson
+from .. import clock, phpjson
 from .errors import RestError, no_route
 from .fields import filter_fields, parse_fields
 from .links import compact
@@ -194,8 +194,6 @@ class RestServer:
         return [m for m, ok in allowed.items() if ok]
 
     def _remember(self, key: Any, compute: Callable[[RequestState], Any], state: RequestState | None) -> Any:
-        from .. import clock
-
         entry = self.memo.get(key)
         if entry is not None and (entry[1] is None or clock.now() < entry[1]):
             if state is not None:
@@ -223,7 +221,7 @@ class RestServer:
             return None
         parts = urlsplit(href)
         route = "/" + href[len(self.api_root):].split("?", 1)[0].rstrip("/")
-        request = Request("GET", route if route != "" else "/", query=parse_php_query(parts.query), user=user,
+        request = Request("GET", route, query=parse_php_query(parts.query), user=user,
                           internal=True)
         matched = self.router.match(request.route, "GET")
         if matched is None:
@@ -298,9 +296,7 @@ class RestServer:
                 body = phpjson.dumps_bytes({"code": problem[0], "message": problem[1]})
                 return Served(400, [*head, discovery, *fixed], body)
         response = self._authenticate_and_dispatch(request)
-        if response.route is not None and request.method != "OPTIONS" or (
-            request.method == "OPTIONS" and response.route is not None
-        ):
+        if response.route is not None:
             methods = self.allowed_methods(response.route, request)
             if methods:
                 response.headers["Allow"] = ", ".join(m.upper() for m in methods)
@@ -358,7 +354,7 @@ class RestServer:
         parts = urlsplit(href)
         route = "/" + href[len(self.api_root):].split("?", 1)[0] if href.startswith(self.api_root) else None
         if route is None:
-            return RestError(*("rest_no_route", "No route was found matching the URL and request method."), status=404).to_dict()
+            return no_route().to_dict()
         query = parse_php_query(parts.query)
         request = Request("GET", route.rstrip("/") or "/", query=query, user=user, internal=True)
         if not request.get("context"):

@@ -9,6 +9,7 @@ from ..store import terms as term_store
 from ..store.models import Term
 from .access import parse_id, refuse_unless_missing, unreachable
 from .errors import RestError, forbidden
+from .links import API_REL
 from .objects import build, selected_fields
 from .params import collection_params, context_param, id_list, paginate_headers, slug_list
 from .request import Request
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from ..env import Env
     from .server import RestServer
 
-API = "https://api.w.org/"
 
 
 class TermsController:
@@ -201,4 +201,4 @@ class TermsController:
             pt = self.env.site.post_types.get(type_name)
             if pt is None:
                 continue
-            response.add_link(API + "post_type", url(f"/{pt.rest_namespace}/{pt.rest_base}?{tax.rest_base}={term.id}"))
+            response.add_link(API_REL + "post_type", url(f"/{pt.rest_namespace}/{pt.rest_base}?{tax.rest_base}={term.id}"))

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ... import extensions as ext
+from ..avatars import SIZES
 from ..errors import RestError
-from ..schema import SCHEMA_KEYWORDS, sanitize, sanitize_text_field, validate
+from ..schema import SCHEMA_KEYWORDS, sanitize, validate
 
 if TYPE_CHECKING:
     from ...env import Env
@@ -27,34 +28,8 @@ EDIT = ["edit"]
 
 # Statuses a post may be given through the API (registered, not internal).
 WRITABLE_STATUSES = ["publish", "future", "draft", "pending", "private"]
-AVATAR_SIZES = (24, 48, 96)
 
-# Features whose properties the three core post types always show, whatever they support.
-FIXED_FEATURES = {
-    "post": (
-        "title",
-        "editor",
-        "author",
-        "excerpt",
-        "thumbnail",
-        "comments",
-        "revisions",
-        "post-formats",
-        "custom-fields",
-    ),
-    "page": (
-        "title",
-        "editor",
-        "author",
-        "excerpt",
-        "thumbnail",
-        "comments",
-        "revisions",
-        "page-attributes",
-        "custom-fields",
-    ),
-    "attachment": ("title", "author", "comments", "revisions", "custom-fields"),
-}
+# The schema features of post types, in WordPress's order.
 FEATURE_ORDER = (
     "title",
     "editor",
@@ -67,6 +42,12 @@ FEATURE_ORDER = (
     "post-formats",
     "custom-fields",
 )
+# Features whose properties the three core post types always show, whatever they support.
+FIXED_FEATURES = {
+    "post": frozenset(FEATURE_ORDER) - {"page-attributes"},
+    "page": frozenset(FEATURE_ORDER) - {"post-formats"},
+    "attachment": frozenset({"title", "author", "comments", "revisions", "custom-fields"}),
+}
 
 _UNSET: Any = object()
 _USERNAME_OK = re.compile(r"^[A-Za-z0-9_.@-]+(?: [A-Za-z0-9_.@-]+)*$")
@@ -180,18 +161,10 @@ def sanitize_request_arg(value: Any, request: Request, name: str) -> Any:
     return sanitize(value, arg, name)
 
 
-def _text_field(value: Any, request: Request, name: str) -> str:
-    return sanitize_text_field(value)
-
-
 def _slug(value: Any, request: Request, name: str) -> str:
     from ...render.slugs import sanitize_title
 
     return sanitize_title(str(value))
-
-
-def _key(value: Any, request: Request, name: str) -> str:
-    return re.sub(r"[^a-z0-9_\-]", "", str(value).lower())
 
 
 def _is_php_array(value: Any, request: Request, name: str) -> bool:
@@ -431,7 +404,7 @@ _NO_HOOKS = {"sanitize_callback": False, "validate_callback": False}
 def _avatar_props(what: str) -> Prop:
     sizes = {
         str(size): _p(f"Avatar URL with image size of {size} pixels.", "string", EVE, fmt="uri")
-        for size in AVATAR_SIZES
+        for size in SIZES
     }
     return _p(
         f"Avatar URLs for the {what}.",

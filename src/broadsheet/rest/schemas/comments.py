@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...env import Env
+from ..params import sanitize_key, text_field
 from .base import (
     _NO_HOOKS,
     _UNSET,
@@ -17,18 +18,16 @@ from .base import (
     _avatar_props,
     _check_comment_author_email,
     _comment_meta,
-    _key,
     _p,
     _rendered_object,
     _schema,
-    _text_field,
     endpoint_args,
     public_schema,
 )
 
 
 def _comment_properties(env: Env) -> dict[str, Prop]:
-    text = {"sanitize_callback": _text_field}
+    text = {"sanitize_callback": text_field}
     props = {
         "id": _p("Unique identifier for the comment.", "integer", VEE, readonly=True),
         "author": _p("The ID of the user object, if author was a user.", "integer", VEE),
@@ -62,7 +61,7 @@ def _comment_properties(env: Env) -> dict[str, Prop]:
         "link": _p("URL to the comment.", "string", VEE, fmt="uri", readonly=True),
         "parent": _p("The ID for the parent of the comment.", "integer", VEE, default=0),
         "post": _p("The ID of the associated post object.", "integer", VE, default=0),
-        "status": _p("State of the comment.", "string", VE, hooks={"sanitize_callback": _key}),
+        "status": _p("State of the comment.", "string", VE, hooks={"sanitize_callback": sanitize_key}),
         "type": _p(
             "Type of the comment.",
             "string",

@@ -9,6 +9,7 @@ from ...site import POST_FORMATS
 if TYPE_CHECKING:
     from ...env import Env
     from ...site import PostType
+from ..params import text_field
 from .base import (
     _NO_HOOKS,
     EDIT,
@@ -26,7 +27,6 @@ from .base import (
     _slug,
     _status_check,
     _template_check,
-    _text_field,
     endpoint_args,
     public_schema,
 )
@@ -188,7 +188,7 @@ def _features(env: Env, pt: PostType) -> list[str]:
     """The features whose properties the type's schema shows, in WordPress's order."""
     fixed = FIXED_FEATURES.get(pt.name)
     if fixed is not None and pt.name == "attachment" and env.site.compat.at_least(6, 5):
-        fixed = (*fixed, "thumbnail")  # featured images for media
+        fixed = fixed | {"thumbnail"}  # featured images for media
     if fixed is not None:
         return [f for f in FEATURE_ORDER if f in fixed]
     return [f for f in FEATURE_ORDER if pt.supports_feature(f)]
@@ -245,7 +245,7 @@ def _attachment_props(env: Env) -> dict[str, Prop]:
             "Alternative text to display when attachment is not displayed.",
             "string",
             VEE,
-            hooks={"sanitize_callback": _text_field},
+            hooks={"sanitize_callback": text_field},
         ),
         "caption": _p(
             "The attachment caption.",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ...env import Env
     from ...site import Taxonomy
+from ..params import text_field
 from .base import (
     VE,
     VEMB,
@@ -16,7 +17,6 @@ from .base import (
     _p,
     _schema,
     _slug,
-    _text_field,
     endpoint_args,
     public_schema,
 )
@@ -36,7 +36,7 @@ def _term_properties(env: Env, tax: Taxonomy) -> dict[str, Prop]:
             "string",
             VEMB,
             required=True,
-            hooks={"sanitize_callback": _text_field},
+            hooks={"sanitize_callback": text_field},
         ),
         "slug": _p(
             "An alphanumeric identifier for the term unique to its type.",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...env import Env
+from ..params import text_field
 from .base import (
     EDIT,
     EVE,
@@ -17,7 +18,6 @@ from .base import (
     _p,
     _schema,
     _slug,
-    _text_field,
     _user_meta,
     endpoint_args,
     public_schema,
@@ -34,7 +34,7 @@ def _locales(env: Env) -> list[str]:
 
 
 def _user_properties(env: Env) -> dict[str, Prop]:
-    text = {"sanitize_callback": _text_field}
+    text = {"sanitize_callback": text_field}
     props = {
         "id": _p("Unique identifier for the user.", "integer", EVE, readonly=True),
         "username": _p(
