@@ -13,7 +13,6 @@ Numbers from a noisy shared machine: run it twice and quote medians.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -88,8 +87,6 @@ def main() -> int:
         variants.append(("broadsheet (no cache)", {"BROADSHEET_NO_CACHE": "1"}))
     rows = []
     for label, env in variants:
-        if env:
-            os.environ.update(env)
         proc, base = start_server(url, ORACLE_NOW, extra_env={"BROADSHEET_SERVE_WORKERS": str(args.workers), **env})
         try:
             for name, path in ENDPOINTS:
@@ -103,8 +100,6 @@ def main() -> int:
                 rows.append((label, name, mine, theirs))
         finally:
             stop_server(proc)
-            for key in env:
-                os.environ.pop(key, None)
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, after a {args.warmup}s warm-up; ms are latency percentiles\n")
     print("| server | endpoint | req/s | p50 ms | p99 ms | oracle req/s | oracle p50 ms | oracle p99 ms | ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")

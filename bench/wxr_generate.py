@@ -49,6 +49,12 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def _element(tag: str, *children: tuple[str, object]) -> str:
+    """One channel element as WordPress's exporter lays it out, a child per line."""
+    inner = "".join(f"\t\t<{name}>{value}</{name}>\n" for name, value in children)
+    return f"\t<{tag}>\n{inner}\t</{tag}>\n"
+
+
 def php_string(text: str) -> str:
     return f's:{len(text.encode("utf-8"))}:"{text}";'
 
@@ -122,19 +128,15 @@ def header(site: Site) -> Iterator[str]:
                f"<wp:author_last_name>{cdata(last)}</wp:author_last_name></wp:author>\n")  # fmt: skip
     slugs = {tid: slug for tid, slug, _, _ in site.categories}
     for tid, slug, name, parent in site.categories:
-        yield (f"\t<wp:category>\n\t\t<wp:term_id>{tid}</wp:term_id>\n"
-               f"\t\t<wp:category_nicename>{cdata(slug)}</wp:category_nicename>\n"
-               f"\t\t<wp:category_parent>{cdata(slugs.get(parent, ''))}</wp:category_parent>\n"
-               f"\t\t<wp:cat_name>{cdata(name)}</wp:cat_name>\n\t</wp:category>\n")  # fmt: skip
+        yield _element("wp:category", ("wp:term_id", tid), ("wp:category_nicename", cdata(slug)),
+                       ("wp:category_parent", cdata(slugs.get(parent, ""))), ("wp:cat_name", cdata(name)))
     for tid, slug, name in site.tags:
-        yield (f"\t<wp:tag>\n\t\t<wp:term_id>{tid}</wp:term_id>\n\t\t<wp:tag_slug>{cdata(slug)}</wp:tag_slug>\n"
-               f"\t\t<wp:tag_name>{cdata(name)}</wp:tag_name>\n\t</wp:tag>\n")  # fmt: skip
+        yield _element("wp:tag", ("wp:term_id", tid), ("wp:tag_slug", cdata(slug)), ("wp:tag_name", cdata(name)))
     places = {tid: slug for tid, slug, _, _ in site.locations}
     for tid, slug, name, parent in site.locations:
-        yield (f"\t<wp:term>\n\t\t<wp:term_id>{tid}</wp:term_id>\n\t\t<wp:term_taxonomy>{cdata('location')}</wp:term_taxonomy>\n"
-               f"\t\t<wp:term_slug>{cdata(slug)}</wp:term_slug>\n"
-               f"\t\t<wp:term_parent>{cdata(places.get(parent, '') if parent != tid else '')}</wp:term_parent>\n"
-               f"\t\t<wp:term_name>{cdata(name)}</wp:term_name>\n\t</wp:term>\n")  # fmt: skip
+        yield _element("wp:term", ("wp:term_id", tid), ("wp:term_taxonomy", cdata("location")),
+                       ("wp:term_slug", cdata(slug)), ("wp:term_parent", cdata(places.get(parent, ""))),
+                       ("wp:term_name", cdata(name)))
     yield "\n\t<generator>https://wordpress.org/?v=6.7.1</generator>\n\n"
 
 
