@@ -7,6 +7,7 @@ permalink structure changes every link at once, as in WordPress.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -68,17 +69,7 @@ class Permalinks:
         return self.site.pretty(structure, pagename=self._page_path(post))
 
     def _page_path(self, post: Post) -> str:
-        parts = [post.slug]
-        seen = {post.id}
-        parent = post.parent
-        while parent and parent not in seen:
-            seen.add(parent)
-            ancestor = self.cache.post(parent)
-            if ancestor is None:
-                break
-            parts.append(ancestor.slug)
-            parent = ancestor.parent
-        return "/".join(reversed(parts))
+        return _ancestor_path(post, self.cache.post)
 
     def _attachment(self, post: Post) -> str:
         parent = self.cache.post(post.parent) if post.parent else None
@@ -99,17 +90,7 @@ class Permalinks:
 
     # -- terms and authors ----------------------------------------------------------------------
     def _term_path(self, term: Term) -> str:
-        parts = [term.slug]
-        seen = {term.id}
-        parent = term.parent
-        while parent and parent not in seen:
-            seen.add(parent)
-            ancestor = self.cache.term(parent)
-            if ancestor is None:
-                break
-            parts.append(ancestor.slug)
-            parent = ancestor.parent
-        return "/".join(reversed(parts))
+        return _ancestor_path(term, self.cache.term)
 
     def term(self, term: Term) -> str:
         """get_term_link."""
@@ -190,3 +171,19 @@ class Permalinks:
                 if post is not None and (ptype != "page" or self._page_path(post) == path):
                     return post
         return None
+
+
+def _ancestor_path(node: Post | Term, lookup: Callable[[int], Post | Term | None]) -> str:
+    """``grandparent/parent/slug``: the slugs from the root down (a cycle or a missing
+    ancestor ends the walk)."""
+    parts = [node.slug]
+    seen = {node.id}
+    parent = node.parent
+    while parent and parent not in seen:
+        seen.add(parent)
+        ancestor = lookup(parent)
+        if ancestor is None:
+            break
+        parts.append(ancestor.slug)
+        parent = ancestor.parent
+    return "/".join(reversed(parts))
