@@ -1,8 +1,9 @@
 """The database: one small protocol over SQLite (default) and PostgreSQL.
 
 ``connect(url)`` opens either store; SQL everywhere is written once with ``?`` placeholders
-and the few dialect differences sit side by side in :data:`DIALECTS`. Schema changes are
-numbered migration files per dialect, recorded in ``schema_migrations``.
+(:class:`Database` turns them into PostgreSQL's) and code that must tell the stores apart reads
+``db.dialect.name``. Schema changes are numbered migration files per dialect, recorded in
+``schema_migrations``. :func:`chunks` splits long id lists for ``IN (…)`` lists.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_URL = "sqlite:///broadsheet.db"
+
+T = TypeVar("T")
 
 
 class DatabaseError(Exception):
@@ -26,19 +29,20 @@ class DatabaseError(Exception):
 
 @dataclass(frozen=True)
 class Dialect:
-    """What differs between the two stores."""
+    """Which of the two stores a connection speaks to."""
 
     name: str
-    placeholder: str
-    upsert_ignore: str  # INSERT variant that skips rows whose key exists
-    like_escape: str  # clause for LIKE patterns with escaped % and _
-    random: str
 
 
-DIALECTS = {
-    "sqlite": Dialect("sqlite", "?", "INSERT OR IGNORE INTO", "ESCAPE '\\'", "RANDOM()"),
-    "postgresql": Dialect("postgresql", "%s", "INSERT INTO", "ESCAPE '\\'", "RANDOM()"),
-}
+DIALECTS = {"sqlite": Dialect("sqlite"), "postgresql": Dialect("postgresql")}
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """``items`` in consecutive lists of at most ``size``: an ``IN (…)`` list per chunk stays far
+    below SQLite's and PostgreSQL's limits on parameters, whatever the number of ids."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
 
 _QMARK = re.compile(r"\?")
 
@@ -112,20 +116,6 @@ class Database:
         """The first column of the first row, or None."""
         row = self.one(sql, params)
         return row[0] if row else None
-
-    def dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """All rows as dicts keyed by column name."""
-        cur = self.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-    def insert_ignore(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert rows, skipping those whose primary key already exists."""
-        marks = ", ".join("?" for _ in columns)
-        sql = f"{self.dialect.upsert_ignore} {table} ({', '.join(columns)}) VALUES ({marks})"
-        if self.dialect.name == "postgresql":
-            sql += " ON CONFLICT DO NOTHING"
-        self.executemany(sql, rows)
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager

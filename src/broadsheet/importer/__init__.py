@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 
 from .. import extensions as ext
-from ..db import Database
+from ..db import Database, chunks
+from ..site import ZERO_DATE
 from ..store import options, writer
 from ..store.models import Post, Term, User
 from . import infer
@@ -61,6 +62,12 @@ def load_settings_file(path: str) -> dict[str, Any]:
         {"_not_in_wxr": data["not_in_wxr"]} if isinstance(data.get("not_in_wxr"), dict) else {})
 
 
+def with_given(settings: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` with the settings file's values on top (its ``_`` keys, such as
+    ``_not_in_wxr``, tell the import what the source lacks: they are not settings)."""
+    return {**settings, **{k: v for k, v in given.items() if not k.startswith("_")}}
+
+
 def _is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -81,7 +88,7 @@ def decide_settings(current: dict[str, Any], bundles: Sequence[Bundle], given: d
         found = infer.infer(bundle)
         detected.update(found.pop("extensions_detected", {}))
         inferred.update(found)
-    merged = {**current, **inferred, **{k: v for k, v in given.items() if not k.startswith("_")}}
+    merged = with_given({**current, **inferred}, given)
     if "extensions" not in given and "extensions" not in current:
         if detected:
             merged["extensions"] = {name: ext.DEFAULT_EXTENSIONS.get(name, {}) for name in ext.KNOWN if name in detected}
@@ -121,7 +128,7 @@ def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report:
     """Write one source's objects."""
     uploads = (settings.get("uploads") or {}).get("baseurl")
     bases = {t.get("rest_base") or t.get("name") for t in settings.get("taxonomies") or []}
-    bases |= {"categories", "tags"}
+    taxonomy_bases = frozenset(b for b in bases | {"categories", "tags"} if b)
     for item in bundle.users:
         with _malformed(bundle.name, "user", item):
             writer.upsert_user(db, to_user(item))
@@ -132,8 +139,7 @@ def write_bundle(db: Database, bundle: Bundle, settings: dict[str, Any], report:
         report.terms += 1
     for item in bundle.posts:
         with _malformed(bundle.name, "post", item):
-            post, meta, term_ids = to_post(item, uploads_baseurl=uploads,
-                                           taxonomy_bases=frozenset(b for b in bases if b))
+            post, meta, term_ids = to_post(item, uploads_baseurl=uploads, taxonomy_bases=taxonomy_bases)
             stored = writer.upsert_post(db, post)
             if stored:
                 writer.set_post_meta(db, post.id, meta)
@@ -177,25 +183,59 @@ def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
     to store a placeholder, so the post keeps the ids it refers to. A later import of the real
     objects replaces the placeholders.
     """
-    made = 0
     taxonomies = {t.get("rest_base") or t["name"]: t["name"] for t in settings.get("taxonomies") or []}
     taxonomies.setdefault("categories", "category")
     taxonomies.setdefault("tags", "post_tag")
+    posts = [item for item in bundle.posts if isinstance(item, dict)]
+    users = _Rows(db, "users", [item.get("author") for item in posts])
+    terms = _Rows(db, "terms", [i for item in posts for base in taxonomies
+                                for i in _listed(item.get(base))])  # fmt: skip
+    media = _Rows(db, "posts", [item.get("featured_media") for item in posts])
+    made = 0
     for item in bundle.posts:
-        made += _stub_author(db, item)
-        made += _stub_terms(db, item, taxonomies)
-        made += _stub_media(db, item, settings)
+        made += _stub_author(db, item, users)
+        made += _stub_terms(db, item, taxonomies, terms)
+        made += _stub_media(db, item, settings, media)
     return made
 
 
-def _exists(db: Database, table: str, row_id: int) -> bool:
-    return db.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)) is not None
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
-def _stub_author(db: Database, item: dict[str, Any]) -> int:
+class _Rows:
+    """Which ids of a table are stored: those the bundle refers to are read at once (a few
+    queries), and ids are added as placeholders are written."""
+
+    def __init__(self, db: Database, table: str, ids: Sequence[Any]) -> None:
+        self.db = db
+        self.table = table
+        # Ids a column can hold; any other value is looked up alone when asked about, as it
+        # always was (the query raises what such a value makes it raise).
+        wanted = [i for i in dict.fromkeys(ids) if type(i) is int and -(2**63) <= i < 2**63]
+        self.known = set(wanted)
+        self.stored: set[int] = set()
+        for chunk in chunks(wanted):
+            marks = ", ".join("?" for _ in chunk)
+            rows = db.all(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+            self.stored.update(int(r[0]) for r in rows)
+
+    def exists(self, row_id: int) -> bool:
+        """Whether a row with this id is stored."""
+        if type(row_id) is int and row_id in self.known:
+            return row_id in self.stored
+        return self.db.scalar(f"SELECT 1 FROM {self.table} WHERE id = ?", (row_id,)) is not None
+
+    def add(self, row_id: int) -> None:
+        """A row with this id was just written."""
+        self.known.add(row_id)
+        self.stored.add(row_id)
+
+
+def _stub_author(db: Database, item: dict[str, Any], users: _Rows) -> int:
     author = item.get("author")
     meta = item.get("author_meta")
-    if not isinstance(author, int) or author <= 0 or _exists(db, "users", author):
+    if not isinstance(author, int) or author <= 0 or users.exists(author):
         return 0
     name, nicename = "", str(author)
     if isinstance(meta, dict):
@@ -203,10 +243,11 @@ def _stub_author(db: Database, item: dict[str, Any]) -> int:
         link = str(meta.get("author_link") or "").rstrip("/")
         nicename = link.rsplit("/", 1)[-1] or nicename
     writer.upsert_user(db, User(author, nicename, login=nicename, display_name=name))
+    users.add(author)
     return 1
 
 
-def _stub_terms(db: Database, item: dict[str, Any], taxonomies: dict[str, str]) -> int:
+def _stub_terms(db: Database, item: dict[str, Any], taxonomies: dict[str, str], stored: _Rows) -> int:
     import re
 
     classes = [c for c in item.get("class_list") or [] if isinstance(c, str)] if isinstance(
@@ -224,19 +265,20 @@ def _stub_terms(db: Database, item: dict[str, Any], taxonomies: dict[str, str]) 
         if key and isinstance(tax_html.get(key), dict):
             names = [re.sub(r"<[^>]+>", "", s) for s in tax_html[key].get("unlinked", [])]
         for position, term_id in enumerate(ids):
-            if _exists(db, "terms", term_id):
+            if stored.exists(term_id):
                 continue
             slug = slugs[position] if position < len(slugs) else str(term_id)
             name = names[position] if position < len(names) else slug.replace("-", " ").title()
             writer.upsert_term(db, Term(term_id, taxonomy, name, slug))
+            stored.add(term_id)
             made += 1
     return made
 
 
-def _stub_media(db: Database, item: dict[str, Any], settings: dict[str, Any]) -> int:
+def _stub_media(db: Database, item: dict[str, Any], settings: dict[str, Any], posts: _Rows) -> int:
     media_id = item.get("featured_media")
     url = item.get("featured_img")
-    if not isinstance(media_id, int) or media_id <= 0 or _exists(db, "posts", media_id) or not isinstance(url, str):
+    if not isinstance(media_id, int) or media_id <= 0 or posts.exists(media_id) or not isinstance(url, str):
         return 0
     uploads = ((settings.get("uploads") or {}).get("baseurl") or "").rstrip("/")
     relative = url[len(uploads) + 1:] if uploads and url.startswith(uploads + "/") else url
@@ -244,11 +286,11 @@ def _stub_media(db: Database, item: dict[str, Any], settings: dict[str, Any]) ->
     extension = url.rsplit(".", 1)[-1].lower()
     mime = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
             "webp": "image/webp"}.get(extension, "application/octet-stream")
-    zero = "0000-00-00 00:00:00"
-    post = Post(media_id, "attachment", "inherit", zero, zero, zero, zero, parent=item_id(item), slug=slug,
-                guid=url, mime_type=mime, title_rendered=slug)
+    post = Post(media_id, "attachment", "inherit", ZERO_DATE, ZERO_DATE, ZERO_DATE, ZERO_DATE,
+                parent=item_id(item), slug=slug, guid=url, mime_type=mime, title_rendered=slug)
     writer.upsert_post(db, post)
     writer.set_post_meta(db, media_id, {"_wp_attached_file": [relative]})
+    posts.add(media_id)
     return 1
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..compat import CLASS_LIST, POSTS_PARAMETERS, TARGET_HINTS
 from .sources import Bundle
@@ -300,9 +299,3 @@ def _version(bundle: Bundle, out: dict[str, Any], *, class_list: bool, hints: bo
 
 def _release_text(release: tuple[int, int, int]) -> str:
     return f"{release[0]}.{release[1]}"
-
-
-def split_url(url: str) -> tuple[str, str]:
-    """(origin, path) of a URL."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}", parts.path

@@ -13,9 +13,9 @@ import secrets
 from typing import Any
 
 from .. import phpjson
+from ..site import ZERO_DATE
 from ..store.models import Comment, Post, Term, User
 
-ZERO = "0000-00-00 00:00:00"
 UNKNOWN_PASSWORD_PREFIX = "broadsheet-unknown-password:"
 
 # Keys of the core post object; anything else before _links is an additional (plugin) field.
@@ -36,7 +36,7 @@ class ImportError_(ValueError):
 def mysql_date(value: Any, field: str, item_id: Any) -> str:
     """REST 'YYYY-MM-DDTHH:MM:SS' → stored 'YYYY-MM-DD HH:MM:SS' (None → zero date)."""
     if value is None:
-        return ZERO
+        return ZERO_DATE
     if not isinstance(value, str) or len(value) < 19 or value[4] != "-" or value[10] not in "T ":
         raise ImportError_(f"item {item_id}: {field} is not a date: {value!r}")
     return value[:10] + " " + value[11:19]
@@ -73,6 +73,15 @@ def _int(value: Any, field: str, item_id: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ImportError_(f"item {item_id}: {field} is not a number: {value!r}")
+
+
+def to_int(value: Any) -> int:
+    """A value of loose type (from a settings file, post meta, decoded attachment metadata) as an
+    integer; 0 when it is none."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def item_id(item: Any) -> int:
@@ -258,7 +267,7 @@ def to_user(item: dict[str, Any]) -> User:
         description=str(item.get("description") or ""), first_name=str(item.get("first_name") or ""),
         last_name=str(item.get("last_name") or ""), nickname=str(item.get("nickname") or ""),
         locale=str(item.get("locale") or ""),
-        registered=mysql_date(registered, "registered_date", uid) if registered else ZERO,
+        registered=mysql_date(registered, "registered_date", uid) if registered else ZERO_DATE,
         roles=list(item.get("roles") or []),
         avatar_urls=None if email else (item.get("avatar_urls") or None),
         meta=_user_meta(item.get("meta")),

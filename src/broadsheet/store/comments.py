@@ -33,14 +33,6 @@ def get(db: Database, comment_id: int) -> Comment | None:
     return _comment(row) if row else None
 
 
-def get_many(db: Database, ids: Sequence[int]) -> dict[int, Comment]:
-    """Comments by id."""
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    return {c.id: c for c in map(_comment, db.all(f"SELECT {_COLUMNS} FROM comments WHERE id IN ({marks})", list(ids)))}
-
-
 def child_counts(db: Database, ids: Sequence[int], statuses: Sequence[str]) -> dict[int, int]:
     """Number of children (with one of the statuses) of each comment id."""
     if not ids:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import phpjson
+from ..site import ZERO_DATE
 
 POST_COLUMNS = (
     "id", "type", "status", "author", "parent", "menu_order", "date", "date_gmt", "modified",
@@ -91,7 +92,7 @@ class User:
     last_name: str = ""
     nickname: str = ""
     locale: str = ""
-    registered: str = "0000-00-00 00:00:00"
+    registered: str = ZERO_DATE
     roles: list[str] = field(default_factory=list)
     avatar_urls: dict[str, str] | None = None
     meta: Any = field(default_factory=list)

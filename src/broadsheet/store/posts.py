@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..db import Database
+from ..db import Database, chunks
 from .collation import contains
 from .models import POST_COLUMNS, Post
 
@@ -30,7 +30,7 @@ def get(db: Database, post_id: int) -> Post | None:
 def get_many(db: Database, ids: Sequence[int]) -> dict[int, Post]:
     """Posts by id (missing ids are absent)."""
     found: dict[int, Post] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+    for chunk in chunks(list(dict.fromkeys(ids))):
         marks = ",".join("?" for _ in chunk)
         for row in db.all(f"{_SELECT} WHERE id IN ({marks})", chunk):
             post = Post.from_row(row)
@@ -38,15 +38,10 @@ def get_many(db: Database, ids: Sequence[int]) -> dict[int, Post]:
     return found
 
 
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def meta(db: Database, post_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
     """Raw post meta: {post_id: {key: [values in stored order]}}."""
     out: dict[int, dict[str, list[str]]] = {pid: {} for pid in post_ids}
-    for chunk in _chunks(list(dict.fromkeys(post_ids)), 500):
+    for chunk in chunks(list(dict.fromkeys(post_ids))):
         marks = ",".join("?" for _ in chunk)
         rows = db.all(
             f"SELECT post_id, key, value FROM postmeta WHERE post_id IN ({marks})"
@@ -59,33 +54,26 @@ def meta(db: Database, post_ids: Sequence[int]) -> dict[int, dict[str, list[str]
 
 
 def revision_stats(db: Database, parent_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """{parent id: (number of revisions, id of the newest revision)} for parents that have any."""
+    """{parent id: (number of revisions, id of the newest revision)} for parents that have any.
+
+    The newest revision is the latest by date, then id (WordPress orders by date, ID), autosaves
+    aside: 0 when a parent has only autosaves. One query per chunk of parents: their revisions,
+    newest first, each marked whether it counts as the newest (not an autosave).
+    """
     out: dict[int, tuple[int, int]] = {}
-    for chunk in _chunks(list(dict.fromkeys(parent_ids)), 500):
+    for chunk in chunks(list(dict.fromkeys(parent_ids))):
         marks = ",".join("?" for _ in chunk)
         rows = db.all(
-            f"SELECT parent, COUNT(*), MAX(id) FROM posts WHERE type = 'revision'"
-            f" AND parent IN ({marks}) GROUP BY parent",
+            "SELECT parent, id, slug NOT LIKE '%autosave%' FROM posts WHERE type = 'revision'"
+            f" AND parent IN ({marks}) ORDER BY parent, date DESC, id DESC",
             chunk,
         )
-        for parent, count, _ in rows:
-            out[int(parent)] = (int(count), 0)
-        # The newest revision is the latest by date, then id (WordPress orders by date, ID).
-        for parent in [p for p in chunk if p in out]:
-            newest = db.scalar(
-                "SELECT id FROM posts WHERE type = 'revision' AND parent = ?"
-                " AND slug NOT LIKE '%autosave%' ORDER BY date DESC, id DESC LIMIT 1",
-                (parent,),
-            )
-            out[parent] = (out[parent][0], int(newest or 0))
+        for parent, revision_id, not_autosave in rows:
+            count, newest = out.get(int(parent), (0, 0))
+            if not newest and not_autosave:
+                newest = int(revision_id)
+            out[int(parent)] = (count + 1, newest)
     return out
-
-
-def children_ids(db: Database, parent_id: int, types: Sequence[str]) -> list[int]:
-    """Ids of direct children of a post with one of the given types."""
-    marks = ",".join("?" for _ in types)
-    rows = db.all(f"SELECT id FROM posts WHERE parent = ? AND type IN ({marks})", (parent_id, *types))
-    return [int(r[0]) for r in rows]
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,8 +370,3 @@ def ids_by_slug(db: Database, slug: str, types: Sequence[str], statuses: Sequenc
         (slug, *types, *statuses),
     )
     return [int(r[0]) for r in rows]
-
-
-def next_scheduled(db: Database) -> str | None:
-    """The earliest UTC date of a scheduled (future) post, if any."""
-    return db.scalar("SELECT MIN(date_gmt) FROM posts WHERE status = 'future'")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import phpjson
-from ..db import Database
+from ..db import Database, chunks
 from .collation import contains
 from .models import Term
 
@@ -30,23 +30,12 @@ def get(db: Database, term_id: int) -> Term | None:
     return _term(row) if row else None
 
 
-def get_many(db: Database, ids: Sequence[int]) -> dict[int, Term]:
-    """Terms by id."""
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    rows = db.all(f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE terms.id IN ({marks})", list(ids))
-    return {t.id: t for t in map(_term, rows)}
-
-
 def for_posts(db: Database, post_ids: Sequence[int]) -> dict[int, list[Term]]:
     """Each post's terms of every taxonomy, ordered by name then id (WordPress's order)."""
     out: dict[int, list[Term]] = {pid: [] for pid in post_ids}
     if not post_ids:
         return out
-    ids = list(dict.fromkeys(post_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(list(dict.fromkeys(post_ids))):
         marks = ",".join("?" for _ in chunk)
         rows = db.all(
             f"SELECT tr.post_id, {_COLUMNS}, 0 FROM term_relationships tr"
@@ -56,23 +45,6 @@ def for_posts(db: Database, post_ids: Sequence[int]) -> dict[int, list[Term]]:
         )
         for row in rows:
             out.setdefault(int(row[0]), []).append(_term(row[1:]))
-    return out
-
-
-def by_slug(db: Database, taxonomy: str, slug: str) -> Term | None:
-    """The term of a taxonomy with this slug."""
-    row = db.one(
-        f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE terms.taxonomy = ? AND terms.slug = ?",
-        (taxonomy, slug),
-    )
-    return _term(row) if row else None
-
-
-def children_map(db: Database, taxonomy: str) -> dict[int, list[int]]:
-    """{parent id: [child ids]} of a taxonomy."""
-    out: dict[int, list[int]] = {}
-    for tid, parent in db.all("SELECT id, parent FROM terms WHERE taxonomy = ?", (taxonomy,)):
-        out.setdefault(int(parent), []).append(int(tid))
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import phpjson
-from ..db import Database
+from ..db import Database, chunks
 from .collation import contains
 from .models import User
 
@@ -33,17 +33,14 @@ def get(db: Database, user_id: int) -> User | None:
 
 
 def get_many(db: Database, ids: Sequence[int]) -> dict[int, User]:
-    """Users by id."""
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    return {u.id: u for u in map(_user, db.all(f"SELECT {_COLUMNS} FROM users WHERE id IN ({marks})", list(ids)))}
-
-
-def by_nicename(db: Database, nicename: str) -> User | None:
-    """The user with this nicename (author slug)."""
-    row = db.one(f"SELECT {_COLUMNS} FROM users WHERE nicename = ?", (nicename,))
-    return _user(row) if row else None
+    """Users by id (missing ids are absent)."""
+    found: dict[int, User] = {}
+    for chunk in chunks(list(dict.fromkeys(ids))):
+        marks = ",".join("?" for _ in chunk)
+        for row in db.all(f"SELECT {_COLUMNS} FROM users WHERE id IN ({marks})", chunk):
+            user = _user(row)
+            found[user.id] = user
+    return found
 
 
 def _published_sql(types: Sequence[str]) -> tuple[str, list[Any]]:

@@ -6,19 +6,15 @@ import in one transaction so it lands completely or not at all.
 
 from __future__ import annotations
 
-import codecs
 import re
-import sys
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from html import unescape
 from operator import attrgetter
 from typing import Any
 
 from .. import phpjson
-from ..db import Database
-from .collation import _SPECIAL, fold
+from ..db import Database, chunks
+from .collation import fast_fold, fold
 from .models import POST_COLUMNS, Comment, Post, Term, User
 
 _POST_ROW = attrgetter(*POST_COLUMNS)
@@ -42,13 +38,25 @@ def _visible_text(html: str) -> str:
     return unescape(_TAGS.sub(" ", html))
 
 
+def search_keys(title: str | None, excerpt: str | None, content: str | None) -> tuple[str, str, str]:
+    """The folded title, excerpt and content stored for search and ordering."""
+    return fast_fold(title), fast_fold(excerpt), fast_fold(content)
+
+
 def post_keys(post: Post) -> tuple[str, str, str]:
     """Folded title, excerpt and content for search: the raw text WordPress searches when it is
     known, else the visible text of the rendered HTML (a crawl that saw only rendered output)."""
     title = post.title_raw if post.title_raw is not None else _visible_text(post.title_rendered)
     excerpt = post.excerpt_raw if post.excerpt_raw is not None else ""
     content = post.content_raw if post.content_raw is not None else _visible_text(post.content_rendered)
-    return fold(title), fold(excerpt), fold(content)
+    return search_keys(title, excerpt, content)
+
+
+def comment_search_text(
+    content: str, author_name: str, author_email: str, author_url: str, author_ip: str
+) -> str:
+    """What a comment search matches: its content and author fields, folded."""
+    return fast_fold(" ".join([content, author_name, author_email, author_url, author_ip]))
 
 
 def upsert_post(db: Database, post: Post, *, replace_same: bool = False) -> bool:
@@ -59,42 +67,23 @@ def upsert_post(db: Database, post: Post, *, replace_same: bool = False) -> bool
         if not newer and not replace_same:
             return False
         db.execute("DELETE FROM posts WHERE id = ?", (post.id,))
-    columns = [*POST_COLUMNS, "title_key", "excerpt_key", "content_key"]
-    marks = ", ".join("?" for _ in columns)
-    db.execute(
-        f"INSERT INTO posts ({', '.join(columns)}) VALUES ({marks})",
-        [*_post_values(post), *post_keys(post)],
-    )
+    insert_posts(db, [post])
     return True
 
 
 def set_post_meta(db: Database, post_id: int, meta: Mapping[str, Sequence[str]]) -> None:
     """Replace a post's raw meta rows."""
-    db.execute("DELETE FROM postmeta WHERE post_id = ?", (post_id,))
-    rows = [
-        (post_id, key, value, position)
-        for key, values in meta.items()
-        for position, value in enumerate(values)
-    ]
-    db.executemany("INSERT INTO postmeta (post_id, key, value, position) VALUES (?, ?, ?, ?)", rows)
+    replace_posts_meta(db, {post_id: meta})
 
 
 def set_post_terms(db: Database, post_id: int, term_ids: Iterable[int]) -> None:
     """Replace a post's term relationships."""
-    db.execute("DELETE FROM term_relationships WHERE post_id = ?", (post_id,))
-    rows = [(post_id, tid) for tid in dict.fromkeys(term_ids)]
-    db.executemany("INSERT INTO term_relationships (post_id, term_id) VALUES (?, ?)", rows)
+    replace_posts_terms(db, {post_id: term_ids})
 
 
 def upsert_term(db: Database, term: Term) -> None:
     """Insert or replace a term."""
-    db.execute("DELETE FROM terms WHERE id = ?", (term.id,))
-    db.execute(
-        "INSERT INTO terms (id, taxonomy, name, slug, description, parent, meta, name_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (term.id, term.taxonomy, term.name, term.slug, term.description, term.parent,
-         phpjson.dumps_storage(term.meta), fold(term.name)),
-    )
+    upsert_terms(db, [term])
 
 
 def upsert_user(db: Database, user: User) -> None:
@@ -114,22 +103,7 @@ def upsert_user(db: Database, user: User) -> None:
 
 def upsert_comment(db: Database, comment: Comment) -> None:
     """Insert or replace a comment."""
-    db.execute("DELETE FROM comments WHERE id = ?", (comment.id,))
-    content = comment.content_raw if comment.content_raw is not None else comment.content_rendered
-    search = fold(" ".join([content, comment.author_name, comment.author_email,
-                            comment.author_url, comment.author_ip]))
-    db.execute(
-        "INSERT INTO comments (id, post_id, parent, author, author_name, author_email, author_url,"
-        " author_ip, author_user_agent, date, date_gmt, content_raw, content_rendered, rendered_by,"
-        " status, type, avatar_urls, meta, search_text)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (comment.id, comment.post_id, comment.parent, comment.author, comment.author_name,
-         comment.author_email, comment.author_url, comment.author_ip, comment.author_user_agent,
-         comment.date, comment.date_gmt, comment.content_raw, comment.content_rendered,
-         comment.rendered_by, comment.status, comment.type,
-         phpjson.dumps_storage(comment.avatar_urls) if comment.avatar_urls is not None else None,
-         phpjson.dumps_storage(comment.meta), search),
-    )
+    upsert_comments(db, [comment])
 
 
 def recount_comments(db: Database) -> None:
@@ -144,87 +118,6 @@ def recount_comments(db: Database) -> None:
 
 
 # -- bulk writes (importers of large files) ----------------------------------------------------
-
-_SPECIAL_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _SPECIAL) + "]")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-@lru_cache(maxsize=1)
-def _combining_marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Character classes of every combining mark: (in the BMP, beyond it)."""
-    marks = [code for code in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(code))]
-
-    def char_class(codes: list[int]) -> re.Pattern[str]:
-        ranges: list[list[int]] = []
-        for code in codes:
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-        body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b != a else "") for a, b in ranges)
-        return re.compile(f"[{body}]+")
-
-    return char_class([c for c in marks if c <= 0xFFFF]), char_class([c for c in marks if c > 0xFFFF])
-
-
-_NON_ASCII_RUN = re.compile("([^\x00-\x7f]+)")
-
-
-_FOLDED_RUNS: dict[str, str] = {}
-
-
-def _fold_run(text: str) -> str:
-    folded = _FOLDED_RUNS.get(text)
-    if folded is None:
-        if len(_FOLDED_RUNS) > 50000:
-            _FOLDED_RUNS.clear()
-        folded = _FOLDED_RUNS[text] = _fold_run_uncached(text)
-    return folded
-
-
-def _fold_run_uncached(text: str) -> str:
-    if _SPECIAL_CHARS.search(text):
-        text = _SPECIAL_CHARS.sub(lambda m: str(_SPECIAL[ord(m.group())]), text)
-    bmp, astral = _combining_marks()
-    decomposed = bmp.sub("", unicodedata.normalize("NFKD", text))
-    if _ASTRAL.search(decomposed):
-        decomposed = astral.sub("", decomposed)
-    return decomposed.casefold()
-
-
-def _fold_unencodable(error: UnicodeError) -> tuple[bytes, int]:
-    """Codec error handler: a run of non-ASCII characters, folded, as UTF-8."""
-    assert isinstance(error, UnicodeEncodeError)
-    run = error.object[error.start : error.end]
-    return _fold_run(run).encode("utf-8", "surrogatepass"), error.end
-
-
-_FOLD_ERRORS = "broadsheet-fold"
-codecs.register_error(_FOLD_ERRORS, _fold_unencodable)
-
-
-def fast_fold(text: str | None) -> str:
-    """:func:`~broadsheet.store.collation.fold`, with the same result, much faster on long text.
-
-    Only the runs of non-ASCII characters go through normalisation: ASCII characters are
-    starters that no decomposition or reordering crosses, and they fold to their lower case.
-    The ASCII encoder finds those runs (it hands each whole run to the error handler), and
-    ``bytes.lower`` lowers the ASCII letters (a folded run never holds ``A``-``Z``).
-    """
-    if not text:
-        return ""
-    if text.isascii():
-        return text.lower()
-    return text.encode("ascii", _FOLD_ERRORS).lower().decode("utf-8", "surrogatepass")
-
-
-def fast_post_keys(post: Post) -> tuple[str, str, str]:
-    """:func:`post_keys` with :func:`fast_fold` (the same keys)."""
-    title = post.title_raw if post.title_raw is not None else _visible_text(post.title_rendered)
-    excerpt = post.excerpt_raw if post.excerpt_raw is not None else ""
-    content = post.content_raw if post.content_raw is not None else _visible_text(post.content_rendered)
-    return fast_fold(title), fast_fold(excerpt), fast_fold(content)
-
 
 _POST_INSERT_COLUMNS = (*POST_COLUMNS, "title_key", "excerpt_key", "content_key")
 _COMMENT_COLUMNS = (
@@ -256,8 +149,7 @@ def _marks(count: int) -> str:
 
 def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "id") -> None:
     """Delete the rows of ``table`` whose ``column`` is one of ``ids`` (a few statements)."""
-    for start in range(0, len(ids), 500):
-        part = list(ids[start : start + 500])
+    for part in chunks(ids):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(part))})", part)
 
 
@@ -267,7 +159,7 @@ def insert_posts(db: Database, posts: Sequence[Post], *, keys: bool = True) -> N
     ``keys=False`` leaves the search keys empty for a caller that stores them later with
     :func:`store_rendering`.
     """
-    rows = [[*_post_values(post), *(fast_post_keys(post) if keys else ("", "", ""))] for post in posts]
+    rows = [[*_post_values(post), *(post_keys(post) if keys else ("", "", ""))] for post in posts]
     db.executemany(
         f"INSERT INTO posts ({', '.join(_POST_INSERT_COLUMNS)}) VALUES ({_marks(len(_POST_INSERT_COLUMNS))})",
         rows,
@@ -317,16 +209,8 @@ def upsert_terms(db: Database, terms: Sequence[Term]) -> None:
 
 def _comment_values(comment: Comment, search: bool = True) -> tuple[Any, ...]:
     content = comment.content_raw if comment.content_raw is not None else comment.content_rendered
-    search_text = "" if not search else fast_fold(
-        " ".join(
-            [
-                content,
-                comment.author_name,
-                comment.author_email,
-                comment.author_url,
-                comment.author_ip,
-            ]
-        )
+    search_text = "" if not search else comment_search_text(
+        content, comment.author_name, comment.author_email, comment.author_url, comment.author_ip
     )
     return (
         comment.id,
@@ -357,14 +241,6 @@ def upsert_comments(db: Database, comments: Sequence[Comment], *, search: bool =
     db.executemany(
         f"INSERT INTO comments ({', '.join(_COMMENT_COLUMNS)}) VALUES ({_marks(len(_COMMENT_COLUMNS))})",
         [_comment_values(c, search) for c in comments],
-    )
-
-
-def update_comments_rendered(db: Database, rows: Sequence[tuple[int, str]]) -> None:
-    """Store Broadsheet's rendering of comments: (id, content) rows."""
-    db.executemany(
-        "UPDATE comments SET content_rendered = ?, rendered_by = 'broadsheet' WHERE id = ?",
-        [(content, comment_id) for comment_id, content in rows],
     )
 
 

@@ -23,6 +23,7 @@ from ...render.escape import esc_html, esc_url
 from ...render.images import attachment_image
 from ...render.pipeline import Renderer
 from ...store.models import Post
+from ..wpjson import to_int
 from .config import RenderConfig
 
 if TYPE_CHECKING:
@@ -53,13 +54,6 @@ _PHP_TRIM = " \t\n\r\0\x0b"
 _CACHE_LIMIT = 4096  # attachments kept between chunks (bounded memory)
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
 def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, link: str,
                      metadata: Mapping[str, Any] | None = None) -> Attachment:  # fmt: skip
     """An :class:`Attachment` from its post row and raw meta values (metadata already decoded, or not)."""
@@ -78,8 +72,8 @@ def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, 
         ImageSize(
             str(name),
             str(size.get("file") or ""),
-            _int(size.get("width")),
-            _int(size.get("height")),
+            to_int(size.get("width")),
+            to_int(size.get("height")),
             str(size.get("mime-type") or size.get("mime_type") or ""),
         )
         for name, size in (sizes.items() if isinstance(sizes, dict) else ())
@@ -90,8 +84,8 @@ def build_attachment(post: Post, meta: Mapping[str, str], uploads_baseurl: str, 
         url=url,
         file=file,
         mime_type=post.mime_type,
-        width=_int(data.get("width")),
-        height=_int(data.get("height")),
+        width=to_int(data.get("width")),
+        height=to_int(data.get("height")),
         sizes=renditions,
         alt=meta.get("_wp_attachment_image_alt") or "",
         caption=post.excerpt_raw or "",

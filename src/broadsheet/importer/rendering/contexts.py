@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ...db import Database
+from ...db import Database, chunks
 from ...permalinks import Permalinks
 from ...render.context import Attachment, PostSummary, RenderOptions
 from ...render.images import RenderState
@@ -23,7 +23,8 @@ from ...site import Site
 from ...store import posts as post_store
 from ...store.cache import ContentCache
 from ...store.models import Post
-from .attachments import _ATTACHMENT_KEYS, _CACHE_LIMIT, AttachmentSource, _int
+from ..wpjson import to_int
+from .attachments import _ATTACHMENT_KEYS, _CACHE_LIMIT, AttachmentSource
 from .config import RenderConfig
 
 __all__ = ["ShippedContext", "StoreRenderContext", "oembed_cache_key"]
@@ -166,8 +167,8 @@ class StoreRenderContext(_PostScope):
         rows as they were when the source was read, once some content needs it.
         """
         missing = [i for i in dict.fromkeys(ids) if i not in self._sources]
-        for start in range(0, len(missing), 500):
-            self._load_sources(missing[start : start + 500], final)
+        for chunk in chunks(missing):
+            self._load_sources(chunk, final)
         if links:
             self._link([i for i in dict.fromkeys(ids) if i in self._unlinked])
         return {i: self._sources.get(i) for i in ids}
@@ -233,8 +234,7 @@ class StoreRenderContext(_PostScope):
         """Which of these post ids are stored (rows already read count as they were read)."""
         found = {i for i in ids if self.cache.posts.get(i) is not None}
         unknown = [i for i in dict.fromkeys(ids) if i not in self.cache.posts]
-        for start in range(0, len(unknown), 500):
-            part = unknown[start : start + 500]
+        for part in chunks(unknown):
             rows = self.db.all(
                 f"SELECT id FROM posts WHERE id IN ({', '.join('?' for _ in part)})", part
             )
@@ -309,6 +309,6 @@ class StoreRenderContext(_PostScope):
                 id=post.id, title=post.title_raw if post.title_raw is not None else post.title_rendered,
                 link=self.links.post(post), date=post.date.replace(" ", "T"),
                 author_name=author.display_name if author else "",
-                featured_media=_int(thumbnail),
+                featured_media=to_int(thumbnail),
             ))  # fmt: skip
         return out

@@ -98,17 +98,13 @@ def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx
 
 def _stored_row(post: PendingPost, rendered: RenderedPost) -> tuple[Any, ...]:
     """A row for :func:`~broadsheet.store.writer.store_rendering`: rendering plus search keys."""
-    keys = (
-        writer.fast_fold(post.title_raw),
-        writer.fast_fold(post.excerpt_raw),
-        writer.fast_fold(post.content_raw),
-    )
+    keys = writer.search_keys(post.title_raw, post.excerpt_raw, post.content_raw)
     return (post.id, rendered.title, rendered.content, rendered.excerpt,
             rendered.content_after_blocks, *keys, post.modified_gmt, post.modified)  # fmt: skip
 
 
 def _comment_row(renderer: Renderer, comment: PendingComment, ctx: Any) -> tuple[int, str, str]:
     ctx.begin(0)
-    search = writer.fast_fold(" ".join([comment.content_raw, comment.author_name, comment.author_email,
-                                        comment.author_url, comment.author_ip]))  # fmt: skip
+    search = writer.comment_search_text(comment.content_raw, comment.author_name, comment.author_email,
+                                        comment.author_url, comment.author_ip)  # fmt: skip
     return comment.id, renderer.render_comment(comment.content_raw, ctx), search

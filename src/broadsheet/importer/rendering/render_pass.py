@@ -16,7 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ...db import Database
+from ...db import Database, chunks
 from ...settings import SiteSettings
 from ...store import writer
 from ...store.models import Comment, Post
@@ -44,9 +44,7 @@ class RenderStats:
 
     posts: int = 0
     comments: int = 0
-    deferred: int = 0
     workers: int = 0
-    seconds: float = 0.0
 
 
 _POST_CHUNK = 100
@@ -173,13 +171,12 @@ class RenderPass:
         ready = [post for post in pending if all(sources[i] is not None for i in wanted[post.id])]
         self._add_links(sources, ready, wanted, final=False)
         self.store_ctx.forget_missing()
-        for start in range(0, len(ready), _POST_CHUNK):
-            part = ready[start : start + _POST_CHUNK]
+        for part in chunks(ready, _POST_CHUNK):
             shipped = {i: sources[i] for post in part for i in wanted[post.id]}
             self._submit(_Job(posts=part, attachments=shipped, oembeds=_oembed_meta(self.db, part)))
         waiting = [PendingComment.of(c) for c in comments if c.rendered_by == PENDING]
-        for start in range(0, len(waiting), _COMMENT_CHUNK):
-            self._submit(_Job(comments=waiting[start : start + _COMMENT_CHUNK]))
+        for part_comments in chunks(waiting, _COMMENT_CHUNK):
+            self._submit(_Job(comments=part_comments))
 
     def _add_links(self, sources: dict[int, AttachmentSource | None], posts: Sequence[PendingPost],
                    wanted: Mapping[int, list[int]], *, final: bool = True) -> None:  # fmt: skip
@@ -195,7 +192,6 @@ class RenderPass:
     # -- the rest ------------------------------------------------------------------------------
     def finish(self) -> RenderStats:
         """Render everything still pending; returns what the whole pass did."""
-        started = time.monotonic()
         try:
             self._drain()
             self.store_ctx.forget_missing(everything=True)
@@ -205,7 +201,6 @@ class RenderPass:
         finally:
             self.close()
         self._render_deferred()
-        self.stats.seconds += time.monotonic() - started
         return self.stats
 
     def _remaining_jobs(self) -> Iterator[_Job]:
@@ -236,9 +231,9 @@ class RenderPass:
         if not self._deferred:
             return
         renderer = make_renderer(self.config)
-        for start in range(0, len(self._deferred), _POST_CHUNK):
+        for ids in chunks(self._deferred, _POST_CHUNK):
             self.store_ctx.reset()
-            posts = _posts_by_id(self.db, self._deferred[start : start + _POST_CHUNK])
+            posts = _posts_by_id(self.db, ids)
             oembeds = _oembed_meta(self.db, posts)
             rows = [
                 _stored_row(post, render_post(renderer, self.config, post, self.store_ctx, oembeds.get(post.id)))
@@ -246,7 +241,6 @@ class RenderPass:
             ]  # fmt: skip
             writer.store_rendering(self.db, rows)
             self.stats.posts += len(rows)
-            self.stats.deferred += len(rows)
             self._report()
         self._deferred = []
 

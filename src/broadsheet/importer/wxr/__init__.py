@@ -45,9 +45,7 @@ from __future__ import annotations
 from .channel import settings_for
 from .file_import import import_file
 from .files import is_wxr
-from .items import CORE_POST_TYPES as CORE_POST_TYPES
 from .mime import mime_type_for
 from .reader import RepairingReader
-from .values import ZERO as ZERO
 
 __all__ = ["RepairingReader", "import_file", "is_wxr", "mime_type_for", "settings_for"]

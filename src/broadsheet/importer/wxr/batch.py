@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ...db import Database
+from ...db import Database, chunks
 from ...store import writer
 from ...store.models import Comment, Post
 from ..rendering import PENDING, RenderPass
@@ -62,12 +62,12 @@ class Batch:
         self._entries = {}
         if not entries:
             return
-        marks = ", ".join("?" for _ in entries)
-        stored = {
-            int(r[0]): (r[1], r[2]) for r in self.db.all(
-                f"SELECT id, modified_gmt, modified FROM posts WHERE id IN ({marks})", [e.post.id for e in entries]
-            )
-        }  # fmt: skip
+        stored: dict[int, tuple[str, str]] = {}
+        for chunk in chunks([e.post.id for e in entries]):
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT id, modified_gmt, modified FROM posts WHERE id IN ({marks})"
+            for row in self.db.all(sql, chunk):
+                stored[int(row[0])] = (row[1], row[2])
         write = [
             e
             for e in entries

@@ -12,6 +12,7 @@ from typing import Any
 from ...db import Database
 from ...render.escape import esc_html
 from ...store import options
+from .. import with_given
 from ..wpjson import ImportError_
 
 __all__ = ["apply_channel_settings", "check_version", "settings_for"]
@@ -24,7 +25,7 @@ def settings_for(settings: dict[str, Any], given: dict[str, Any]) -> dict[str, A
     ``extensions`` and nothing else decided them, the default (IO+) profile applies (``None``).
     The export's channel (title, URLs, language) is applied by :func:`import_file` as it is read.
     """
-    merged = {**settings, **{k: v for k, v in given.items() if not k.startswith("_")}}
+    merged = with_given(settings, given)
     if "extensions" not in given and not merged.get("extensions"):
         merged["extensions"] = None
     return merged

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...db import Database
+from ...db import Database, chunks
+from ...site import ZERO_DATE
 from ...store import writer
 from ...store.models import Comment
 from ..rendering import PENDING
 from ..wpjson import ImportError_
-from .values import ZERO, date, number
+from .values import date, number
 
 __all__ = ["comment_from", "spam_ids", "write_comments", "write_spam_placeholders"]
 
@@ -57,13 +58,12 @@ def write_comments(db: Database, comments: list[Comment]) -> list[Comment]:
     """Store the comments that differ from the stored ones; returns those."""
     if not comments:
         return []
-    marks = ", ".join("?" for _ in comments)
-    stored = {
-        int(r[0]): tuple(r[1:]) for r in db.all(
-            f"SELECT id, {', '.join(_COMMENT_COMPARED)} FROM comments WHERE id IN ({marks})",
-            [c.id for c in comments],
-        )
-    }  # fmt: skip
+    stored: dict[int, tuple[Any, ...]] = {}
+    for chunk in chunks([c.id for c in comments]):
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT id, {', '.join(_COMMENT_COMPARED)} FROM comments WHERE id IN ({marks})"
+        for row in db.all(sql, chunk):
+            stored[int(row[0])] = tuple(row[1:])
     changed = [
         c for c in comments if stored.get(c.id) != tuple(getattr(c, k) for k in _COMMENT_COMPARED)
     ]
@@ -84,11 +84,12 @@ def write_spam_placeholders(db: Database, spam: Mapping[int, int]) -> None:
     """A placeholder row for each listed spam comment the store does not hold."""
     if not spam:
         return
-    ids = list(spam)
-    marks = ", ".join("?" for _ in ids)
-    present = {int(r[0]) for r in db.all(f"SELECT id FROM comments WHERE id IN ({marks})", ids)}
+    present: set[int] = set()
+    for chunk in chunks(list(spam)):
+        marks = ", ".join("?" for _ in chunk)
+        present.update(int(r[0]) for r in db.all(f"SELECT id FROM comments WHERE id IN ({marks})", chunk))
     placeholders = [
-        Comment(cid, post_id, ZERO, ZERO, content_raw="", status="spam", rendered_by="source")
+        Comment(cid, post_id, ZERO_DATE, ZERO_DATE, content_raw="", status="spam", rendered_by="source")
         for cid, post_id in spam.items() if cid not in present
     ]  # fmt: skip
     writer.upsert_comments(db, placeholders)

@@ -21,7 +21,7 @@ from lxml import etree
 from ...db import Database
 from ...settings import SiteSettings
 from .. import rendering
-from ..wpjson import ImportError_
+from ..wpjson import ImportError_, to_int
 from .batch import Batch
 from .channel import apply_channel_settings, check_version
 from .comments import spam_ids, write_spam_placeholders
@@ -32,7 +32,6 @@ from .records import AuthorRecord, HugeNode, ItemRecord, TermRecord, parse_error
 from .sticky import StickyPosts
 from .terms import Terms
 from .users import Users
-from .values import to_int
 
 __all__ = ["import_file"]
 

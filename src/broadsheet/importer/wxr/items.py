@@ -16,7 +16,7 @@ from typing import Any
 from ...settings import SiteSettings
 from ...store.models import Post
 from ..rendering import PENDING
-from ..wpjson import ImportError_
+from ..wpjson import ImportError_, to_int
 from .batch import Entry
 from .comments import comment_from
 from .mime import mime_type_for
@@ -24,7 +24,7 @@ from .records import ItemRecord
 from .sticky import StickyPosts
 from .terms import Terms
 from .users import Users
-from .values import date, number, to_int
+from .values import date, number
 
 __all__ = ["CORE_POST_TYPES", "Items", "revisions"]
 

@@ -51,8 +51,6 @@ class RepairingReader:
         self._in_prolog = True
         self._in_cdata = False
         self._eof = False
-        self.repaired_ampersands = 0
-        self.carriage_returns = 0
         self.lines = 1  # lines read so far (to tell a cut-off file from a broken one)
 
     @property
@@ -131,8 +129,6 @@ class RepairingReader:
                 self._out += replacement
                 start = pos + 1
             self._out += segment[start:]
-            self.repaired_ampersands += sum(1 for _, r in fixes if r == b"&amp;")
-            self.carriage_returns += sum(1 for _, r in fixes if r == _CR_IN_CDATA)
         else:
             self._out += segment
         self._in_cdata = self._inside_cdata(segment, len(segment))

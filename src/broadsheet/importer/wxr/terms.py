@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ... import phpjson
-from ...db import Database
+from ...db import Database, chunks
 from ...site import POST_FORMATS
 from ...store import writer
 from ...store.models import Term
@@ -101,8 +101,7 @@ class Terms:
         return tid
 
     def _store(self, terms: list[Term]) -> None:
-        for start in range(0, len(terms), BATCH_SIZE):
-            part = terms[start : start + BATCH_SIZE]
+        for part in chunks(terms, BATCH_SIZE):
             marks = ", ".join("?" for _ in part)
             stored = {
                 int(r[0]): r[1:] for r in self.db.all(

@@ -13,11 +13,12 @@ from typing import Any
 
 from ...db import Database
 from ...render.slugs import sanitize_title
+from ...site import ZERO_DATE
 from ...store import users as user_store
 from ...store import writer
 from ...store.models import User
 from .records import AuthorRecord
-from .values import ZERO, number
+from .values import number
 
 __all__ = ["Users"]
 
@@ -114,7 +115,7 @@ def _keep_known(old: User, new: User) -> User:
     for name in ("url", "description", "nickname", "locale", "first_name", "last_name", "email"):
         if not values[name]:
             values[name] = getattr(old, name)
-    if values["registered"] == ZERO:
+    if values["registered"] == ZERO_DATE:
         values["registered"] = old.registered
     if not values["roles"]:
         values["roles"] = old.roles

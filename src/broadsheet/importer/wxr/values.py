@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from ...site import ZERO_DATE
 from ..wpjson import ImportError_
 
-__all__ = ["ZERO", "date", "number", "to_int"]
+__all__ = ["date", "number"]
 
-ZERO = "0000-00-00 00:00:00"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 
@@ -25,7 +24,7 @@ def number(value: str | None, what: str) -> int:
     return int(text)
 
 
-def date(value: str | None, what: str, default: str = ZERO) -> str:
+def date(value: str | None, what: str, default: str = ZERO_DATE) -> str:
     """A ``YYYY-MM-DD HH:MM:SS`` field (``default`` when empty); :class:`ImportError_` otherwise."""
     text = (value or "").strip()
     if not text:
@@ -33,11 +32,3 @@ def date(value: str | None, what: str, default: str = ZERO) -> str:
     if not _DATE.fullmatch(text):
         raise ImportError_(f"{what} is not a date: {text[:40]!r}")
     return text
-
-
-def to_int(value: Any) -> int:
-    """A settings-file value as an integer, 0 when it is none."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
