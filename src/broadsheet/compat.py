@@ -8,17 +8,21 @@ Each feature is one property here, named after the behaviour, with the release t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+_LEADING_DIGITS = re.compile(r"[0-9]+")
 
 
+@lru_cache(maxsize=64)
 def parse_version(text: str) -> tuple[int, int, int]:
-    """'6.1.9' -> (6, 1, 9); missing parts are 0; junk counts as 0."""
-    parts: list[int] = []
-    for piece in str(text).split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    while len(parts) < 3:
-        parts.append(0)
+    """'6.1.9' -> (6, 1, 9): the leading digits of each dot-separated part ('6.1-RC1' ->
+    (6, 1, 0)); missing parts are 0, and so is a part that does not start with a digit."""
+    parts = [0, 0, 0]
+    for index, piece in enumerate(str(text).split(".")[:3]):
+        digits = _LEADING_DIGITS.match(piece)
+        parts[index] = int(digits.group()) if digits else 0
     return parts[0], parts[1], parts[2]
 
 
@@ -41,8 +45,9 @@ class Compat:
     backport: bool = False
 
     @classmethod
+    @lru_cache(maxsize=64)
     def of(cls, version: str, backport: bool = False) -> Compat:
-        """Compat for a version string."""
+        """Compat for a version string (one shared instance per version)."""
         return cls(parse_version(version), bool(backport))
 
     def at_least(self, major: int, minor: int, patch: int = 0) -> bool:

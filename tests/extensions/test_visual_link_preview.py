@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from broadsheet.extensions import load
+from broadsheet.extensions import load, rendering_extensions
 from broadsheet.extensions.publishpress_blocks_controls import (
     block_identifier,
     register_block_filters,
@@ -196,6 +196,49 @@ def test_undecodable_encoded_attribute_renders_nothing() -> None:
     assert render('<!-- wp:visual-link-preview/link {"encoded":""} /-->') == ""
 
 
+def encoded_json_block(json_text: str) -> str:
+    """A block whose ``encoded`` attribute holds this exact JSON text (``1e400``, ``NaN``…)."""
+    encoded = base64.b64encode(json_text.encode()).decode()
+    return f'<!-- wp:visual-link-preview/link {{"encoded":"{encoded}"}} /-->'
+
+
+@pytest.mark.parametrize("post", ["1e400", "-1e400", '"inf"', '"1e400"', "[]"])
+def test_internal_link_to_a_post_id_that_is_not_a_number_has_no_anchor(post: str) -> None:
+    markup = encoded_json_block(f'{{"type":"internal","post":{post},"title":"T"}}')
+    assert default_renderer().render_content(markup, CTX) == (
+        '<div class="vlp-link-container vlp-layout-basic"><div class="vlp-layout-zone-main">'
+        '<div class="vlp-block-0 vlp-link-title">T</div></div></div>'
+    )
+
+
+def test_internal_link_post_id_is_read_as_php_casts_it() -> None:
+    for post in ('"42 and more"', '"4.2e1"', "42.9"):
+        markup = encoded_json_block(f'{{"type":"internal","post":{post},"title":"T"}}')
+        assert 'href="http://site.test/en/linked-story/"' in render(markup), post
+
+
+@pytest.mark.parametrize("image_id", ["1e400", '"infinity"', '"NaN"'])
+def test_image_id_that_is_not_a_number_leaves_out_the_image_zone(image_id: str) -> None:
+    json_text = f'{{"type":"external","url":"https://e.test/","image_id":{image_id},"title":"T"}}'
+    assert default_renderer().render_content(encoded_json_block(json_text), CTX) == (
+        '<div class="vlp-link-container vlp-layout-basic"><a href="https://e.test/" '
+        'class="vlp-link" title="T" rel="nofollow" target="_blank"></a>'
+        '<div class="vlp-layout-zone-main"><div class="vlp-block-0 vlp-link-title">T</div>'
+        "</div></div>"
+    )
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_encoded_json_with_constants_php_refuses_renders_nothing(constant: str) -> None:
+    json_text = f'{{"type":"external","url":"https://e.test/","image_id":{constant},"title":"T"}}'
+    assert default_renderer().render_content(encoded_json_block(json_text), CTX) == ""
+
+
+def test_encoded_json_nested_too_deep_for_php_renders_nothing() -> None:
+    json_text = '{"type":"external","title":"T","x":' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert render(encoded_json_block(json_text)) == ""
+
+
 def test_texturize_curls_title_text_but_not_the_title_attribute() -> None:
     link = {"type": "external", "url": "https://e.test/", "title": '"Quoted" title'}
     html = default_renderer().render_content(encoded_block(link), CTX)
@@ -222,6 +265,11 @@ def test_stand_in_attributes_render_every_zone() -> None:
         '<div class="vlp-block-0 vlp-link-title">"ASML" &amp; co</div>'
         '<div class="vlp-block-1 vlp-link-summary">Sum</div></div></div>'
     )
+
+
+def test_stand_in_template_is_sanitized_as_an_html_class() -> None:
+    markup = '<!-- wp:visual-link-preview/link {"template":"my%20 t\\u00e9mpl_1-x!"} /-->'
+    assert render(markup).startswith('<div class="vlp-link-container vlp-layout-mytmpl_1-x ')
 
 
 def test_stand_in_defaults_and_image_url() -> None:
@@ -347,3 +395,61 @@ def test_controls_mark_dynamic_link_previews_on_their_rendered_container() -> No
         '<div class="vlp-link-container vlp-layout-basic wp-block-visual-link-preview-link '
         f'advgb-dyn-{md5_8(saved)}">'
     )
+
+
+@pytest.mark.parametrize("width", ["1e400", "-1e400", '"inf"', '"1e400"', '"NaN"', '"abc"'])
+def test_device_width_that_is_not_a_number_adds_no_media_query(width: str) -> None:
+    markup = (
+        '<!-- wp:paragraph {"advgbBlockControls":[{"control":"device_width","enabled":true,'
+        f'"min_width":{width},"max_width":{width}}}]}} --><p>x</p><!-- /wp:paragraph -->'
+    )
+    out = default_renderer().render_content(markup, CTX)
+    assert out == f'<p class="advgb-dyn-{md5_8("<p>x</p>")}">x</p>'
+
+
+def test_device_width_reads_numeric_strings_as_php_casts_them() -> None:
+    identifier = f"advgb-dyn-{md5_8('<p>x</p>')}"
+    controls = [
+        {"control": "device_width", "enabled": True, "min_width": "1e3", "max_width": "12px"}
+    ]
+    assert render_blocks(controlled("<p>x</p>", controls), controls_registry(), CTX) == (
+        f"<style>@media (max-width: 999px) {{ .{identifier} {{ display: none !important; }} }} "
+        f"@media (min-width: 13px) {{ .{identifier} {{ display: none !important; }} }}</style>"
+        f'<p class="{identifier}">x</p>'
+    )
+
+
+@pytest.mark.parametrize("day", ['"infinity"', "1e400", '"0"', '"sunday"'])
+@pytest.mark.parametrize(
+    ("now", "shown"), [("2024-06-02T12:00:00Z", True), ("2024-06-01T12:00:00Z", False)]
+)
+def test_schedule_days_that_are_not_numbers_mean_sunday(
+    monkeypatch: pytest.MonkeyPatch, day: str, now: str, shown: bool
+) -> None:
+    monkeypatch.setenv("BROADSHEET_NOW", now)  # 2024-06-02 is a Sunday, 06-01 a Saturday
+    markup = (
+        '<!-- wp:paragraph {"advgbBlockControls":[{"control":"schedule","enabled":true,'
+        f'"days":[{day}]}}]}} --><p>x</p><!-- /wp:paragraph -->'
+    )
+    out = default_renderer().render_content(markup, CTX)
+    assert (out != "") is shown
+
+
+def test_default_renderer_registers_each_extension_through_its_hook() -> None:
+    controls_only = default_renderer(["publishpress_blocks"])
+    assert [type(f).__name__ for f in controls_only.registry.filters] == ["BlockControls"]
+    assert not controls_only.registry.is_dynamic("visual-link-preview/link")
+    previews_only = default_renderer(["visual_link_preview"])
+    assert previews_only.registry.is_dynamic("visual-link-preview/link")
+    assert previews_only.registry.filters == ()
+
+
+def test_rendering_extensions_are_the_enabled_ones_with_a_blocks_hook() -> None:
+    assert rendering_extensions(None) == ("publishpress_blocks", "visual_link_preview")
+    assert rendering_extensions({"acf": {}, "visual_link_preview": {}}) == ("visual_link_preview",)
+    assert rendering_extensions({"blocksy": {}, "polylang": {}}) == ()
+
+
+def test_an_extension_without_blocks_is_not_a_rendering_extension() -> None:
+    with pytest.raises(ValueError, match="unknown rendering extension: 'acf'"):
+        default_renderer(["acf"])

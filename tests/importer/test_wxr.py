@@ -24,8 +24,7 @@ from broadsheet.importer import rendering as rc
 from broadsheet.render.context import RenderOptions
 from broadsheet.render.pipeline import default_renderer
 from broadsheet.rest.request import Request, parse_php_query
-from broadsheet.store.collation import fold
-from broadsheet.store.collation import fast_fold
+from broadsheet.store.collation import fast_fold, fold
 
 from ..conftest import FIXTURES, GOLDEN, ORACLE, ORACLE_NOW, SEED, SEED_NOW
 

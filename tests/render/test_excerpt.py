@@ -97,6 +97,11 @@ def test_trim_words_casts_non_numeric_word_counts_like_php(
     assert wp_trim_words(LONG_TEXT, num_words, "") == expected
 
 
+def test_trim_words_reads_an_exponent_word_count_like_php() -> None:
+    assert wp_trim_words(LONG_TEXT, "1e1", "") == wp_trim_words(LONG_TEXT, 10, "")
+    assert wp_trim_words(LONG_TEXT, " 3 words", "") == "Lorem ipsum dolor"
+
+
 def test_strip_all_tags_removes_comments_and_trims() -> None:
     assert strip_all_tags("  <p>a<!-- x --> b</p>\n") == "a b"
     assert strip_all_tags("<p>a</p>\n\n<p>b</p>", remove_breaks=True) == "a b"

@@ -88,6 +88,19 @@ def test_wordpress_6_4_inserts_loading_before_decoding() -> None:
     )
 
 
+def test_version_defaults_to_the_sites_declared_version() -> None:
+    html = '<img src="http://x.test/a.jpg" width="10" height="10">'
+    assert filter_content_tags(html, context("6.4")).startswith('<img loading="lazy" decoding=')
+    assert filter_content_tags(html, context("6.1")).startswith('<img decoding="async" loading=')
+    ctx = context("6.8")
+    sky = ctx.attachment(4)
+    assert sky is not None
+    assert attachment_image(sky, "thumbnail", ctx) == attachment_image(
+        sky, "thumbnail", ctx, wp_version="6.8"
+    )
+    assert 'loading="lazy"' not in attachment_image(sky, "thumbnail", ctx)
+
+
 def test_wordpress_6_7_prefixes_sizes_with_auto_on_lazy_images() -> None:
     html = f'<img src="{SKY}-300x169.jpg" width="300" height="169" class="wp-image-4" />'
     assert 'sizes="(max-width: 300px) 100vw, 300px"' in filter_content_tags(

@@ -57,6 +57,12 @@ def test_human_time_diff_says_minutes_from_wordpress_6_7() -> None:
     assert human_time_diff(START, START + 60, wp_version="6.8") == "1 minute"
 
 
+def test_human_time_diff_takes_the_minutes_wording_from_the_caller() -> None:
+    assert human_time_diff(START, START + 300, wp_version="6.1", long_minutes=True) == "5 minutes"
+    assert human_time_diff(START, START + 300, long_minutes=False) == "5 mins"
+    assert human_time_diff(START, START + 7200, long_minutes=False) == "2 hours"
+
+
 def test_human_time_diff_only_changes_the_minutes_wording_by_version() -> None:
     assert human_time_diff(START, START + 7200, wp_version="6.1") == "2 hours"
 

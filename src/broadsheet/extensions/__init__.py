@@ -113,6 +113,16 @@ def load_all(setting: Any) -> list[Extension]:
     return [load(name, config) for name, config in enabled(setting).items()]
 
 
+def rendering_extensions(setting: Any) -> tuple[str, ...]:
+    """The extensions the setting switches on that have a ``register_blocks`` hook (they take
+    part in rendering raw content), in registration order."""
+    return tuple(
+        name
+        for name, config in enabled(setting).items()
+        if load(name, config).register_blocks is not None
+    )
+
+
 def fields_for(extensions: Iterable[Extension], post_type: str) -> list[RestField]:
     """The REST fields the extensions add to a post type, in registration order."""
     return [f for ext in extensions for f in ext.fields if post_type in f.object_types]

@@ -106,15 +106,15 @@ def _as_utc_epoch(local: str) -> float:
 def relative_dates(view: PostView) -> dict[str, str]:
     """'Posted N units ago' / 'Updated N units ago', and when that text will change."""
     now = clock.now()
-    version = ".".join(str(p) for p in view.env.site.compat.version)
+    long_minutes = view.env.site.compat.time_diff_long_minutes
     created = _as_utc_epoch(view.post.date)
     modified = _as_utc_epoch(view.post.modified)
     state = view.request.state
     if state is not None and not clock.is_frozen():
         state.valid_until(min(next_change(created, now), next_change(modified, now)))
     return {
-        "created": "Posted " + human_time_diff(created, now, wp_version=version) + " ago",
-        "modified": "Updated " + human_time_diff(modified, now, wp_version=version) + " ago",
+        "created": "Posted " + human_time_diff(created, now, long_minutes=long_minutes) + " ago",
+        "modified": "Updated " + human_time_diff(modified, now, long_minutes=long_minutes) + " ago",
     }
 
 

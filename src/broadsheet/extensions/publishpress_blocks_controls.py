@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from broadsheet import clock
 from broadsheet.render.blocks import Block, BlockRegistry
 from broadsheet.render.context import RenderContext
 from broadsheet.render.escape import esc_attr
+from broadsheet.render.php import php_int
 
 __all__ = ["BlockControls", "block_identifier", "register_block_filters"]
 
@@ -55,14 +56,6 @@ def _php_string(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _php_int(value: Any) -> int:
-    try:
-        return int(float(value)) if not isinstance(value, bool) else int(value)
-    except (TypeError, ValueError):
-        match = re.match(r"\s*[+-]?\d+", str(value))
-        return int(match.group()) if match else 0
 
 
 def block_identifier(block: Block) -> str:
@@ -102,7 +95,7 @@ def _device_css(controls: Any, identifier: str) -> str:
                 if device not in devices:
                     rules.append(_hide(_HIDDEN_DEVICE_QUERIES[device], identifier))
         elif item["control"] == "device_width":
-            low, high = _php_int(item.get("min_width", 0)), _php_int(item.get("max_width", 0))
+            low, high = php_int(item.get("min_width", 0)), php_int(item.get("max_width", 0))
             if low > 0:
                 rules.append(_hide(f"@media (max-width: {low - 1}px)", identifier))
             if high > 0:
@@ -139,7 +132,7 @@ def _schedule_matches(schedule: Mapping[str, Any], now: datetime) -> bool | None
     date_from = _parse_local(schedule["dateFrom"], now.tzinfo) if schedule.get("dateFrom") else None  # type: ignore[arg-type]
     date_to = _parse_local(schedule["dateTo"], now.tzinfo) if schedule.get("dateTo") else None  # type: ignore[arg-type]
     raw_days = schedule.get("days") if isinstance(schedule.get("days"), list) else []
-    days = [7 if _php_int(d) == 0 else _php_int(d) for d in raw_days or []]
+    days = [php_int(d) or 7 for d in raw_days or []]
     time_from = _parse_time(schedule.get("timeFrom")) if schedule.get("timeFrom") else None
     time_to = _parse_time(schedule.get("timeTo")) if schedule.get("timeTo") else None
     if not (time_from and time_to):
@@ -204,15 +197,7 @@ def _query_string_shows(item: Mapping[str, Any]) -> bool:
 
 
 class BlockControls:
-    """The block controls ``render_block`` filter with its plugin settings."""
-
-    def __init__(
-        self,
-        disabled_controls: Collection[str] = (),
-        inactive_blocks: Collection[str] = (),
-    ) -> None:
-        self.disabled_controls = frozenset(disabled_controls)
-        self.inactive_blocks = frozenset(inactive_blocks)
+    """The block controls ``render_block`` filter."""
 
     def __call__(self, html: str, block: Block, ctx: RenderContext) -> str:
         """Hide the block or mark it with its identifier class."""
@@ -220,21 +205,15 @@ class BlockControls:
         if not attrs or "advgbBlockControls" not in attrs or not block.name:
             return html
         controls = attrs["advgbBlockControls"]
-        if not all(self.shows(item, block.name, ctx) for item in list(_controls(controls))):
+        if not all(self.shows(item, ctx) for item in list(_controls(controls))):
             return ""
         identifier = block_identifier(block)
         return _device_css(controls, identifier) + _with_identifier(html, identifier)
 
-    def shows(self, item: Mapping[str, Any], block_name: str, ctx: RenderContext) -> bool:
+    def shows(self, item: Mapping[str, Any], ctx: RenderContext) -> bool:
         """Whether one control item lets the block show (disabled controls always do)."""
         control = item.get("control")
-        if (
-            control is None
-            or control in self.disabled_controls
-            or block_name in self.inactive_blocks
-            or not _php_bool(item.get("enabled"))
-            or control == "meta"
-        ):
+        if control is None or not _php_bool(item.get("enabled")) or control == "meta":
             return True
         return self.evaluate(str(control), item, ctx)
 
@@ -272,11 +251,6 @@ def _now(ctx: RenderContext) -> datetime:
     return datetime.fromtimestamp(clock.now(), zone)
 
 
-def register_block_filters(
-    registry: BlockRegistry,
-    *,
-    disabled_controls: Collection[str] = (),
-    inactive_blocks: Collection[str] = (),
-) -> None:
+def register_block_filters(registry: BlockRegistry) -> None:
     """Add the block controls filter to every block's rendering."""
-    registry.add_filter(BlockControls(disabled_controls, inactive_blocks))
+    registry.add_filter(BlockControls())

@@ -29,19 +29,25 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from broadsheet.compat import parse_version
+from broadsheet.compat import Compat
 from broadsheet.extensions import Extension
 from broadsheet.render.blocks import Block, BlockRegistry
 from broadsheet.render.context import Attachment, RenderContext
-from broadsheet.render.escape import esc_attr, esc_html, esc_url, normalize_entities
+from broadsheet.render.escape import (
+    esc_attr,
+    esc_html,
+    esc_url,
+    normalize_entities,
+    sanitize_html_class,
+)
 from broadsheet.render.images import calculate_image_srcset, constrain_dimensions
+from broadsheet.render.php import PHP_TRIM, php_int
 from broadsheet.render.slugs import strip_tags
 
 __all__ = ["BLOCK_NAME", "build", "register_blocks", "render_link_preview"]
 
 BLOCK_NAME = "visual-link-preview/link"
 _IMAGE_BOX = (150, 999)  # the basic template's image size
-_PHP_TRIM = " \t\n\r\0\x0b"
 
 # --------------------------------------------------------------------------------------------
 # WordPress sanitising helpers the plugin calls
@@ -58,14 +64,14 @@ def _sanitize_text_field(value: str) -> str:
     """``sanitize_text_field``: no tags, no line breaks, single spaces, no ``%XX`` octets."""
     if "<" in value:
         value = _LESS_THAN_RUN.sub(lambda m: m[0] if ">" in m[0] else esc_html(m[0]), value)
-        value = strip_tags(value).strip(_PHP_TRIM)
-    value = _TEXT_FIELD_SPACE.sub(" ", value).strip(_PHP_TRIM)
+        value = strip_tags(value).strip(PHP_TRIM)
+    value = _TEXT_FIELD_SPACE.sub(" ", value).strip(PHP_TRIM)
     found = False
     while _OCTET.search(value):
         value = _OCTET.sub("", value)
         found = True
     if found:
-        value = _SPACES.sub(" ", value).strip(_PHP_TRIM)
+        value = _SPACES.sub(" ", value).strip(PHP_TRIM)
     return value
 
 
@@ -123,15 +129,6 @@ def _esc_url_raw(url: str) -> str:
     return esc_url(url).replace("&#038;", "&").replace("&#039;", "'")
 
 
-def _php_intval(value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return int(value)
-    match = re.match(r"[ \t\n\r\x0b\x0c]*([+-]?\d+)", str(value)) if value is not None else None
-    return int(match.group(1)) if match else 0
-
-
 def _php_string(value: Any) -> str:
     if value is None or value is False:
         return ""
@@ -145,12 +142,17 @@ def _php_string(value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def _decode(encoded: str) -> dict[str, Any] | None:
-    """``json_decode(base64_decode($encoded))`` when it yields an object."""
+    """``json_decode(base64_decode($encoded))`` when it yields an object (PHP refuses the
+    ``NaN``/``Infinity`` that Python's parser accepts)."""
     try:
         raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=False)
-        value = json.loads(raw.decode("utf-8"))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) and value else None
 
@@ -160,13 +162,13 @@ def _link_properties(data: dict[str, Any], ctx: RenderContext) -> dict[str, Any]
     kind = data.get("type") if data.get("type") in ("internal", "external") else False
     url = data.get("url")
     if kind == "internal":
-        post_id = _php_intval(data.get("post"))
+        post_id = php_int(data.get("post"))
         url = (ctx.permalink(post_id) or "") if post_id else ""
     external = kind == "external"
     return {
         "type": kind,
         "url": _esc_url_raw(_php_string(url)),
-        "image_id": _php_intval(data["image_id"]) if "image_id" in data else 0,
+        "image_id": php_int(data["image_id"]) if "image_id" in data else 0,
         "image_url": _esc_url_raw(_php_string(data.get("image_url"))),
         "title": _sanitize_text_field(_php_string(data.get("title"))),
         "summary": _kses_post(_NEWLINE.sub(r"<br />\1", _php_string(data.get("summary")))),
@@ -192,12 +194,12 @@ def _attachment_image(attachment: Attachment, ctx: RenderContext) -> str:
     if not attachment.url:
         return ""
     width, height = constrain_dimensions(attachment.width, attachment.height, *_IMAGE_BOX)
-    version = parse_version(ctx.options.wp_version)
+    era = Compat.of(ctx.options.wp_version)
     attrs = {"src": attachment.url, "class": "attachment-150x999 size-150x999"}
-    attrs["alt"] = strip_tags(attachment.alt).strip(_PHP_TRIM)
-    if (6, 1) <= version[:2] < (6, 4):
+    attrs["alt"] = strip_tags(attachment.alt).strip(PHP_TRIM)
+    if era.at_least(6, 1) and not era.at_least(6, 4):
         attrs["decoding"] = "async"
-    if version[:2] < (6, 4):
+    if not era.at_least(6, 4):
         attrs["loading"] = "lazy"
     srcset = calculate_image_srcset(
         (width, height), attachment.url, attachment, ctx.options.uploads_baseurl
@@ -248,7 +250,7 @@ def _basic_template(link: Mapping[str, Any], ctx: RenderContext) -> str:
 
 def render_encoded(encoded: str, ctx: RenderContext) -> str:
     """The real plugin's block output for an ``encoded`` attribute ("" when nothing to show)."""
-    data = _decode(encoded.strip(_PHP_TRIM))
+    data = _decode(encoded.strip(PHP_TRIM))
     if data is None:
         return ""
     link = _link_properties(data, ctx)
@@ -269,7 +271,6 @@ _STAND_IN_DEFAULTS = {
     "template": "basic",
     "className": "",
 }
-_NOT_CLASS_CHARS = re.compile(r"%[a-fA-F0-9][a-fA-F0-9]|[^A-Za-z0-9_-]")
 
 
 def _stand_in_attributes(attrs: Mapping[str, Any]) -> dict[str, str]:
@@ -283,7 +284,7 @@ def _stand_in_attributes(attrs: Mapping[str, Any]) -> dict[str, str]:
 def render_stand_in(attrs: Mapping[str, Any]) -> str:
     """The oracle's stand-in rendering (every zone present, image only with ``image_url``)."""
     a = _stand_in_attributes(attrs)
-    template = _NOT_CLASS_CHARS.sub("", a["template"])
+    template = sanitize_html_class(a["template"])
     classes = f"vlp-link-container vlp-layout-{template} wp-block-visual-link-preview-link"
     if a["className"]:
         classes += " " + a["className"]

@@ -11,9 +11,9 @@ import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
-# PHP's ``\s`` in byte mode: space, \t, \n, \v, \f, \r.
-_S = r"[ \t\n\r\f\v]"
-_PHP_TRIM = " \t\n\r\0\x0b"
+from broadsheet.render.php import PCRE_SPACE as _S  # PHP's ``\s`` in byte mode
+from broadsheet.render.php import PHP_TRIM
+
 _PHP_SPACE = " \t\n\r\f\v"
 _PHP_BLANK = " \t\n\r\f\v\0"  # trim() characters and PCRE's \s together
 
@@ -107,7 +107,7 @@ def wpautop(text: str, br: bool = True) -> str:
 
 def wpautop_steps(text: str, br: bool = True) -> str:
     """``wpautop`` step by step (any input)."""
-    if text.strip(_PHP_TRIM) == "":
+    if text.strip(PHP_TRIM) == "":
         return ""
     text += "\n"
     pre_blocks: list[tuple[str, str]] = []

@@ -21,10 +21,12 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from broadsheet.compat import parse_version
+from broadsheet.phpjson import dumps_bytes, php_shape
 from broadsheet.render.context import RenderContext
+from broadsheet.render.php import PCRE_SPACE as _WS  # byte-mode PCRE, as PHP's preg functions
 
 __all__ = [
     "Block",
@@ -45,8 +47,6 @@ __all__ = [
     "version_tuple",
 ]
 
-# PCRE's ``\s`` in byte mode (what PHP's preg functions use without the ``u`` flag).
-_WS = r"[ \t\n\x0b\x0c\r]"
 _TOKEN = re.compile(
     rf"<!--{_WS}+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*){_WS}+"
     rf"(?P<attrs>\{{(?:(?:[^}}]+|\}}+(?=\}})|(?!\}}{_WS}+/?-->).)*+)?\}}{_WS}+)?(?P<void>/)?-->",
@@ -289,15 +289,6 @@ def has_block(name: str, content: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _php_arrays(value: Any) -> Any:
-    """Empty JSON objects come back from PHP as empty arrays and re-encode as ``[]``."""
-    if isinstance(value, dict):
-        return {k: _php_arrays(v) for k, v in value.items()} if value else []
-    if isinstance(value, list):
-        return [_php_arrays(v) for v in value]
-    return value
-
-
 _ATTR_ESCAPES = (
     ("--", "\\u002d\\u002d"),
     ("<", "\\u003c"),
@@ -311,7 +302,8 @@ _ATTR_ESCAPES = (
 
 def serialize_block_attributes(attrs: dict[str, Any]) -> str:
     """Attribute JSON as the editor and ``serialize_block_attributes`` write it."""
-    encoded = json.dumps(_php_arrays(attrs), ensure_ascii=False, separators=(",", ":"))
+    # Empty JSON objects come back from PHP as empty arrays and re-encode as ``[]``.
+    encoded = json.dumps(php_shape(attrs), ensure_ascii=False, separators=(",", ":"))
     for needle, replacement in _ATTR_ESCAPES:
         encoded = encoded.replace(needle, replacement)
     return encoded
@@ -360,18 +352,9 @@ class BlockRegistry:
             name = "core/" + name
         self._callbacks[name] = render
 
-    def unregister(self, name: str) -> None:
-        """Remove a dynamic block's callback (it renders as static markup again)."""
-        self._callbacks.pop(name if "/" in name else "core/" + name, None)
-
     def is_dynamic(self, name: str | None) -> bool:
         """Whether a callback is registered for this block name."""
         return name in self._callbacks
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The registered dynamic block names."""
-        return tuple(self._callbacks)
 
     def add_filter(self, fn: BlockFilter, block_name: str | None = None) -> None:
         """Run ``fn(html, block, ctx)`` on every rendered block (``render_block``), or only on
@@ -381,10 +364,6 @@ class BlockRegistry:
         else:
             name = block_name if "/" in block_name else "core/" + block_name
             self._block_filters.setdefault(name, []).append(fn)
-
-    def callback(self, name: str | None) -> RenderCallback | None:
-        """The callback registered for a block name, if any."""
-        return self._callbacks.get(name) if name is not None else None
 
     @property
     def filters(self) -> tuple[BlockFilter, ...]:
@@ -563,22 +542,15 @@ def _attribute_layout_classes(block: Block) -> list[str]:
     return classes
 
 
-def _php_json(value: Any) -> str:
-    """PHP ``json_encode`` with default flags (``\\/``, ``\\uXXXX``, ``[]`` for empty arrays)."""
-    encoded = json.dumps(_php_arrays(value), ensure_ascii=True, separators=(",", ":"))
-    return encoded.replace("/", "\\/")
-
-
 # --------------------------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=32)
 def version_tuple(version: str) -> tuple[int, int]:
-    """``"6.1.9"`` → ``(6, 1)``; unparsable parts count as 0."""
-    parts = (re.findall(r"\d+", version) + ["0", "0"])[:2]
-    return int(parts[0]), int(parts[1])
+    """``"6.1.9"`` → ``(6, 1)`` (:func:`broadsheet.compat.parse_version`'s major and minor)."""
+    major, minor, _ = parse_version(version)
+    return major, minor
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -704,7 +676,7 @@ class _Render:
         spacing = style.get("spacing") if isinstance(style, dict) else None
         gap = spacing.get("blockGap") if isinstance(spacing, dict) else None
         values = [layout, False, gap, False, fallback_gap, spacing]
-        return prefix + hashlib.md5(_php_json(values).encode()).hexdigest()[:8]
+        return prefix + hashlib.md5(dumps_bytes(values)).hexdigest()[:8]
 
 
 def _layout_wrapper(html: str, tags: list[_Tag], block: Block) -> _Tag | None:

@@ -23,6 +23,7 @@ from broadsheet.render.autop import wpautop
 from broadsheet.render.blocks import Block, BlockRegistry, version_tuple
 from broadsheet.render.context import PostSummary, RenderContext
 from broadsheet.render.escape import esc_attr, esc_url
+from broadsheet.render.php import PCRE_SPACE as _S
 from broadsheet.render.phpdate import format_date
 from broadsheet.render.pipeline import the_title
 
@@ -176,7 +177,6 @@ def render_file_block(block: Block, content: str, ctx: RenderContext) -> str:
 # Classic-theme compatibility filters (themes without theme.json)
 # --------------------------------------------------------------------------------------------
 
-_S = r"[ \t\n\x0b\x0c\r]"
 _IMAGE_WITH_ALIGN = re.compile(
     rf"(^{_S}*?<figure\b[^>]*?\bclass=[\"'])"
     r"([^\"']*?\bwp-block-image\b[^\"']*?\b(?:alignleft|alignright|aligncenter)\b[^\"']*?)"

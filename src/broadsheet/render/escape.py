@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from broadsheet.render.php import PHP_TRIM
+
 __all__ = [
     "ALLOWED_PROTOCOLS",
     "esc_attr",
@@ -146,7 +148,6 @@ _SLASH_ZERO = re.compile(r"\\+0+")
 _DECIMAL_CHAR = re.compile(r"&#([0-9]+);")
 _HEX_CHAR = re.compile(r"&#[Xx]([0-9A-Fa-f]+);")
 _PHP_WHITESPACE = re.compile(r"\s", re.ASCII)
-_PHP_TRIM = " \t\n\r\0\x0b"
 
 
 def _strip_line_breaks(url: str) -> str:
@@ -324,7 +325,7 @@ def _strip_bad_protocol_once(url: str, protocols: Sequence[str], depth: int = 1)
     pieces = _PROTOCOL_SEPARATOR.split(url, maxsplit=1)
     if len(pieces) < 2 or "/?" in pieces[0]:
         return url
-    rest = pieces[1].strip(_PHP_TRIM)
+    rest = pieces[1].strip(PHP_TRIM)
     scheme = _scheme_if_allowed(pieces[0], protocols)
     if scheme == "feed:":
         if depth > 2:
@@ -350,7 +351,7 @@ def esc_url(url: str, *, protocols: Sequence[str] | None = None) -> str:
     """Clean a URL for display in HTML, or return ``""`` when its scheme is not allowed."""
     if url == "":
         return ""
-    url = _URL_DISALLOWED.sub("", url.lstrip(_PHP_TRIM).replace(" ", "%20"))
+    url = _URL_DISALLOWED.sub("", url.lstrip(PHP_TRIM).replace(" ", "%20"))
     if url == "":
         return ""
     if not url.lower().startswith("mailto:"):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from broadsheet.render.blocks import Block, has_block, has_blocks, parse_blocks
+from broadsheet.render.php import PHP_TRIM, php_int
 from broadsheet.render.slugs import strip_tags
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "wp_trim_words",
 ]
 
-_PHP_TRIM = " \t\n\r\0\x0b"
 
 # --------------------------------------------------------------------------------------------
 # wp_strip_all_tags / wp_trim_words
@@ -61,7 +61,7 @@ def strip_all_tags(text: str, remove_breaks: bool = False) -> str:
         text = _strip_tags(_SCRIPT_OR_STYLE.sub("", text))
     if remove_breaks:
         text = _BREAKS.sub(" ", text)
-    return text.strip(_PHP_TRIM)
+    return text.strip(PHP_TRIM)
 
 
 def _php_split_words(text: str, limit: int) -> list[str]:
@@ -70,17 +70,6 @@ def _php_split_words(text: str, limit: int) -> list[str]:
         return [text] if text else []
     pieces = _WORD_SEPARATORS.split(text, maxsplit=max(limit - 1, 0))
     return [piece for piece in pieces if piece]
-
-
-_LEADING_INT = re.compile(r"[ \t\n\r\x0b\x0c]*([+-]?[0-9]+)")
-
-
-def _intval(value: int | str | None) -> int:
-    """PHP's ``(int)`` cast of a number, numeric string or junk."""
-    if isinstance(value, int):
-        return value
-    match = _LEADING_INT.match(value or "")
-    return int(match.group(1)) if match else 0
 
 
 def wp_trim_words(
@@ -94,7 +83,7 @@ def wp_trim_words(
     if more is None:
         more = "&hellip;"
     text = strip_all_tags(text)
-    num_words = _intval(num_words)
+    num_words = php_int(num_words)
     limit = num_words + 1
     if count_chars:
         characters = list(_WORD_SEPARATORS.sub(" ", text).strip(" "))
@@ -240,7 +229,7 @@ class _Balancer:
         single = tag in _SINGLE_TAGS
         if attributes.endswith("/"):
             if not single:
-                attributes = attributes[:-1].strip(_PHP_TRIM) + f"></{tag}"
+                attributes = attributes[:-1].strip(PHP_TRIM) + f"></{tag}"
             else:
                 space = " "
         elif single:
@@ -261,7 +250,7 @@ class _Balancer:
             if slash:
                 self.closing(tag)
             else:
-                attributes = (attrs if attrs is not None else empty_attrs or "").strip(_PHP_TRIM)
+                attributes = (attrs if attrs is not None else empty_attrs or "").strip(PHP_TRIM)
                 self.opening(tag, space or "", attributes)
         self.out.append(text[position:])
         self.out.extend(f"</{tag}>" for tag in reversed(self.stack) if tag)

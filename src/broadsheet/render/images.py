@@ -28,7 +28,6 @@ Knowingly left out: the HTTPS upgrade of srcset URLs for requests over HTTPS, th
 from __future__ import annotations
 
 import html as html_module
-import math
 import re
 import weakref
 from collections.abc import Mapping
@@ -36,9 +35,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from broadsheet.compat import parse_version
+from broadsheet.compat import Compat
 from broadsheet.render.context import Attachment, ImageSize, RenderContext
 from broadsheet.render.escape import esc_attr
+from broadsheet.render.php import PHP_TRIM, php_round
 from broadsheet.render.slugs import strip_tags
 
 __all__ = [
@@ -64,7 +64,6 @@ DEFAULT_IMAGE_SIZES: dict[str, dict[str, Any]] = {
 
 _MAX_SRCSET_WIDTH = 2048
 _MIN_PRIORITY_PIXELS = 50000
-_PHP_TRIM = " \t\n\r\0\x0b"
 
 
 @dataclass
@@ -98,11 +97,6 @@ def render_state(ctx: RenderContext) -> RenderState:
 # --- geometry ------------------------------------------------------------------------------------
 
 
-def _php_round(value: float) -> int:
-    """PHP's round() to an integer: halves go away from zero."""
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
-
-
 @lru_cache(maxsize=4096, typed=True)  # a pure function of a few sizes that recur constantly
 def constrain_dimensions(
     width: int, height: int, max_width: int = 0, max_height: int = 0
@@ -117,10 +111,10 @@ def constrain_dimensions(
     if max_height > 0 and height > 0 and height > max_height:
         height_ratio, did_height = max_height / height, True
     smaller, larger = min(width_ratio, height_ratio), max(width_ratio, height_ratio)
-    too_big = _php_round(width * larger) > max_width or _php_round(height * larger) > max_height
+    too_big = php_round(width * larger) > max_width or php_round(height * larger) > max_height
     ratio = smaller if too_big else larger
-    new_width = max(1, _php_round(width * ratio))
-    new_height = max(1, _php_round(height * ratio))
+    new_width = max(1, php_round(width * ratio))
+    new_height = max(1, php_round(height * ratio))
     if did_width and new_width == max_width - 1:
         new_width = max_width
     if did_height and new_height == max_height - 1:
@@ -228,29 +222,15 @@ _FETCHPRIORITY_ANY = re.compile(r" fetchpriority=[\"']([A-Za-z]+)[\"']")
 _DECODING_ANY = re.compile(r" decoding=[\"']([A-Za-z]+)[\"']")
 
 
-@dataclass(frozen=True)
-class _Era:
-    """Which image rules a WordPress version follows."""
-
-    version: tuple[int, int, int]
-
-    def at_least(self, major: int, minor: int) -> bool:
-        return self.version >= (major, minor, 0)
-
-
-@lru_cache(maxsize=64)
-def _era(wp_version: str) -> _Era:
-    return _Era(parse_version(wp_version))
-
-
-def filter_content_tags(html: str, ctx: RenderContext, *, wp_version: str = "6.1") -> str:
-    """Complete ``<img>``/``<iframe>`` tags in content as ``wp_filter_content_tags`` does."""
+def filter_content_tags(html: str, ctx: RenderContext, *, wp_version: str | None = None) -> str:
+    """Complete ``<img>``/``<iframe>`` tags in content as ``wp_filter_content_tags`` does (for
+    ``wp_version``, by default the site's ``ctx.options.wp_version``)."""
     if "<img" not in html and "<iframe" not in html:
         return html
     matches = [(m.group(), m.group(1)) for m in _CONTENT_TAG.finditer(html)]
     if not matches:
         return html
-    era = _era(wp_version)
+    era = Compat.of(ctx.options.wp_version if wp_version is None else wp_version)
     pending_images: dict[str, int] = {}
     pending_iframes: set[str] = set()
     for tag, name in matches:
@@ -272,7 +252,7 @@ def filter_content_tags(html: str, ctx: RenderContext, *, wp_version: str = "6.1
     return html
 
 
-def _filter_image(tag: str, attachment_id: int, ctx: RenderContext, era: _Era) -> str:
+def _filter_image(tag: str, attachment_id: int, ctx: RenderContext, era: Compat) -> str:
     attachment = ctx.attachment(attachment_id) if attachment_id > 0 else None
     if attachment is not None:
         if " width=" not in tag and " height=" not in tag:
@@ -303,7 +283,7 @@ def _image_src(tag: str) -> str:
     return found.group(1).split("?", 1)[0] if found else ""
 
 
-def _add_width_and_height(tag: str, attachment: Attachment, era: _Era) -> str:
+def _add_width_and_height(tag: str, attachment: Attachment, era: Compat) -> str:
     """Insert the rendition's ``width``/``height`` right after ``<img``."""
     image_src = _image_src(tag)
     if not image_src:
@@ -318,7 +298,7 @@ def _add_width_and_height(tag: str, attachment: Attachment, era: _Era) -> str:
         styled = _STYLE_WIDTH.search(tag)
         if styled and int(styled.group(1)):
             style_width = int(styled.group(1))
-            width, height = style_width, _php_round(height * style_width / width)
+            width, height = style_width, php_round(height * style_width / width)
     dims = " ".join(
         f'{name}="{value}"' for name, value in (("width", width), ("height", height)) if value
     )
@@ -359,7 +339,11 @@ def _value(pattern: re.Pattern[str], tag: str) -> str | None:
 
 
 def _optimization_attributes(
-    area: int | None, loading: str | None, fetchpriority: str | None, state: RenderState, era: _Era
+    area: int | None,
+    loading: str | None,
+    fetchpriority: str | None,
+    state: RenderState,
+    era: Compat,
 ) -> dict[str, str]:
     """``loading``/``fetchpriority`` WordPress picks for a content image outside the main loop."""
     if area is None:  # width and height are both needed
@@ -421,7 +405,7 @@ def _maybe_high_priority(
         state.high_priority_available = False
 
 
-def _add_loading_optimization(tag: str, state: RenderState, era: _Era) -> str:
+def _add_loading_optimization(tag: str, state: RenderState, era: Compat) -> str:
     """Insert ``decoding`` (6.4+), ``loading`` and ``fetchpriority`` right after ``<img``."""
     width, height = _value(_WIDTH_ANY, tag), _value(_HEIGHT_ANY, tag)
     loading = _value(_LOADING_ANY, tag)
@@ -489,7 +473,7 @@ def _add_auto_sizes(tag: str, *, require_width: bool) -> str:
     return f'{tag[:start]}sizes="{esc_attr("auto, " + html_module.unescape(value))}"{tag[end:]}'
 
 
-def _filter_iframe(tag: str, era: _Era) -> str:
+def _filter_iframe(tag: str, era: Compat) -> str:
     """Add ``loading="lazy"`` to an iframe with ``src``, ``width`` and ``height``."""
     if " loading=" in tag:
         return tag
@@ -560,18 +544,19 @@ def _swap_basename(url: str, file: str) -> str:
 
 def attachment_image(
     attachment: Attachment, size: str, ctx: RenderContext, attrs: Mapping[str, str] | None = None,
-    *, wp_version: str = "6.1",
+    *, wp_version: str | None = None,
 ) -> str:  # fmt: skip
-    """``<img …/>`` for an attachment as ``wp_get_attachment_image`` builds it inside content."""
+    """``<img …/>`` for an attachment as ``wp_get_attachment_image`` builds it inside content
+    (for ``wp_version``, by default the site's ``ctx.options.wp_version``)."""
     found = attachment_image_src(attachment, size, ctx.options)
     if found is None:
         return ""
     src, width, height = found
-    era = _era(wp_version)
+    era = Compat.of(ctx.options.wp_version if wp_version is None else wp_version)
     merged: dict[str, str] = {
         "src": src,
         "class": f"attachment-{size} size-{size}",
-        "alt": strip_tags(attachment.alt).strip(_PHP_TRIM),
+        "alt": strip_tags(attachment.alt).strip(PHP_TRIM),
     }
     if era.at_least(6, 1) and not era.at_least(6, 4):
         merged["decoding"] = "async"

@@ -32,7 +32,6 @@ _MONTHS = (
     "November",
     "December",
 )
-_ENGLISH_LOCALES = ("en",)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_SECOND = timedelta(seconds=1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 
+from broadsheet import extensions as site_extensions
 from broadsheet.render.autop import shortcode_unautop, wpautop
 from broadsheet.render.blocks import (
     Block,
@@ -33,6 +34,7 @@ from broadsheet.render.context import RenderContext
 from broadsheet.render.escape import esc_url
 from broadsheet.render.excerpt import force_balance_tags, generated_excerpt_text
 from broadsheet.render.images import filter_content_tags
+from broadsheet.render.php import PHP_TRIM
 from broadsheet.render.shortcodes import Shortcodes, default_shortcodes, run_embed_shortcode
 from broadsheet.render.smilies import convert_smilies
 from broadsheet.render.texturize import (
@@ -43,15 +45,19 @@ from broadsheet.render.texturize import (
     wptexturize,
 )
 
-__all__ = ["Renderer", "default_renderer", "make_clickable", "the_title"]
-
-_PHP_TRIM = " \t\n\r\0\x0b"
+__all__ = [
+    "Renderer",
+    "counts_characters",
+    "default_renderer",
+    "make_clickable",
+    "the_title",
+]
 
 
 def the_title(raw: str, shortcode_names: Collection[str] = DEFAULT_SHORTCODE_NAMES) -> str:
     """``the_title`` filters: texturize, lone ``&``, trim, ``Wordpress`` → ``WordPress``."""
     text = convert_chars(wptexturize(raw, shortcode_names=shortcode_names))
-    return capital_p_dangit_title(text.strip(_PHP_TRIM))
+    return capital_p_dangit_title(text.strip(PHP_TRIM))
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,18 +229,18 @@ class Renderer:
             text = wpautop(text)
         text = shortcode_unautop(text, names)
         if images and not late_images:
-            text = filter_content_tags(text, ctx, wp_version=ctx.options.wp_version)
+            text = filter_content_tags(text, ctx)
         if not is_block_content and late_autop:
             text = wpautop(text)
         text = self.shortcodes.do_shortcode(capital_p_dangit(text), ctx)
         if images and late_images:
-            text = filter_content_tags(text, ctx, wp_version=ctx.options.wp_version)
+            text = filter_content_tags(text, ctx)
         return self._smilies(text, ctx)
 
     def render_excerpt(self, raw_excerpt: str, raw_content: str, ctx: RenderContext) -> str:
         """``excerpt.rendered``: the manual excerpt, or one generated from the content (§4.5)."""
         text = raw_excerpt
-        if not raw_excerpt.strip(_PHP_TRIM):
+        if not raw_excerpt.strip(PHP_TRIM):
             text = self.generated_excerpt(raw_content, ctx)
         return self.the_excerpt(text, ctx)
 
@@ -255,7 +261,7 @@ class Renderer:
             parse_blocks=parse,
             num_words=options.excerpt_length,
             more=options.excerpt_more,
-            count_chars=_counts_characters(options.locale),
+            count_chars=counts_characters(options.locale),
             remove_footnotes=version >= (6, 3),
             list_items=version >= (7, 1),
         )
@@ -279,7 +285,7 @@ class Renderer:
         text = wptexturize(text, shortcode_names=self.shortcodes.names)
         text = convert_chars(self._smilies(text, ctx))
         text = shortcode_unautop(wpautop(text), self.shortcodes.names)
-        return filter_content_tags(text, ctx, wp_version=ctx.options.wp_version)
+        return filter_content_tags(text, ctx)
 
     def render_comment(self, raw: str, ctx: RenderContext) -> str:
         """A comment's ``content.rendered`` (``comment_text`` filters, §4.12)."""
@@ -298,33 +304,33 @@ class Renderer:
 _CHARACTER_COUNT_LOCALES = ("zh", "ja", "ko")
 
 
-def _counts_characters(locale: str) -> bool:
+def counts_characters(locale: str) -> bool:
     """Locales whose translation sets the word count type to characters."""
     return locale.split("_", 1)[0].lower() in _CHARACTER_COUNT_LOCALES
 
 
-def _extension_registrars() -> dict[str, Callable[[BlockRegistry], None]]:
-    from broadsheet.extensions import publishpress_blocks_controls, visual_link_preview
-
-    return {
-        "visual_link_preview": visual_link_preview.register_blocks,
-        "publishpress_blocks": publishpress_blocks_controls.register_block_filters,
-    }
+def _block_registrar(name: str) -> Callable[[BlockRegistry], None]:
+    """The ``register_blocks`` hook of the extension called ``name``."""
+    known = name in site_extensions.KNOWN
+    hook = site_extensions.load(name).register_blocks if known else None
+    if hook is None:
+        raise ValueError(f"unknown rendering extension: {name!r}")
+    return hook
 
 
 def default_renderer(
-    extensions: Iterable[str] = ("visual_link_preview", "publishpress_blocks"),
+    extensions: Iterable[str] | None = None,
     *,
     theme_json: bool = False,
 ) -> Renderer:
-    """A renderer with core blocks, core shortcodes and the named extensions' blocks/filters."""
+    """A renderer with core blocks, core shortcodes and the blocks and render filters of the
+    named extensions (by default those of the default extension profile)."""
     from broadsheet.render.core_blocks import register_core_blocks
 
+    if extensions is None:
+        extensions = site_extensions.rendering_extensions(None)
     registry = BlockRegistry()
     register_core_blocks(registry, theme_json=theme_json)
-    registrars = _extension_registrars()
-    for name in extensions:
-        if name not in registrars:
-            raise ValueError(f"unknown rendering extension: {name!r}")
-        registrars[name](registry)
+    for register in [_block_registrar(name) for name in extensions]:
+        register(registry)
     return Renderer(registry, default_shortcodes())

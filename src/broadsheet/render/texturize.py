@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable, Collection
 from functools import lru_cache
 
+from broadsheet.render.php import PHP_TRIM
+
 __all__ = [
     "DEFAULT_SHORTCODE_NAMES",
     "capital_p_dangit",
@@ -49,7 +51,6 @@ _NO_TEXTURIZE_TAGS = frozenset({"pre", "code", "kbd", "style", "script", "tt"})
 _NO_TEXTURIZE_PREFIXES = frozenset(name[:2] for name in _NO_TEXTURIZE_TAGS)
 # Text without a match opens no such element (every opening tag starts with "<" + its name).
 _NO_TEXTURIZE_OPENER = re.compile("<(?:" + "|".join(sorted(_NO_TEXTURIZE_TAGS)) + ")")
-_PHP_TRIM = " \t\n\r\0\x0b"
 
 # --- output characters (English defaults) -------------------------------------------------------
 _OPEN_DQ = "&#8220;"
@@ -195,7 +196,6 @@ _SHORTCODE_NAME_CANDIDATE = re.compile(r"\[/?([^<>&/\[\]\x00-\x20=]++)")
 _SPLIT_HTML_ONLY = re.compile("(" + _HTML_TOKEN + ")")
 
 
-@lru_cache(maxsize=256)
 def _shortcode_pattern(names: tuple[str, ...]) -> str:
     """The regex source for a shortcode tag among ``names`` (tags may contain HTML)."""
     alternation = "|".join(re.escape(name) for name in names)
@@ -348,7 +348,7 @@ def wptexturize(
     names = _registered_shortcodes_in(text, shortcode_names)
     if not names:
         if "<" not in text:  # one text run
-            return _texturize_run(text) if text.strip(_PHP_TRIM) else text
+            return _texturize_run(text) if text.strip(PHP_TRIM) else text
         if not _NO_TEXTURIZE_OPENER.search(text):
             return _texturize_everywhere(text)
     if names:
@@ -368,7 +368,7 @@ def wptexturize(
                     token = _BARE_AMP.sub("&#038;", token)
                 if tag_stack or token[1:3] in _NO_TEXTURIZE_PREFIXES:
                     _push_or_pop(token, tag_stack, _NO_TEXTURIZE_TAGS)
-        elif not token.strip(_PHP_TRIM):
+        elif not token.strip(PHP_TRIM):
             pass
         elif first == "[" and shortcode_rx is not None and shortcode_rx.fullmatch(token):
             if not token.startswith("[[") and not token.endswith("]]"):
@@ -398,7 +398,7 @@ def _texturize_everywhere(text: str) -> str:
     """:func:`wptexturize` of text that opens no no-texturize element and has no shortcode."""
     parts = _SPLIT_HTML_ONLY.split(text)  # text, tag, text, ..., text
     parts[0::2] = [
-        _texturize_run_cached(run) if run.strip(_PHP_TRIM) else run for run in parts[0::2]
+        _texturize_run_cached(run) if run.strip(PHP_TRIM) else run for run in parts[0::2]
     ]
     if "&" in text:
         parts[1::2] = [

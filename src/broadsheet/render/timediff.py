@@ -8,9 +8,10 @@ Months are 30 days and years 365 days.
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
+
+from broadsheet.compat import Compat
 
 __all__ = ["human_time_diff", "next_change"]
 
@@ -32,22 +33,7 @@ _UNITS: tuple[tuple[int, int, str, str], ...] = (
     (YEAR, YEAR, "year", "years"),
 )
 _MINUTE_INDEX = 1
-_LONG_MINUTES_SINCE = (6, 7)  # "N min"/"N mins" before WordPress 6.7
-_VERSION_PART = re.compile(r"\d+")
 _MAX_NUDGES = 64
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    """Leading numeric parts of a WordPress version string ("6.7-beta2" → (6, 7))."""
-    parts = []
-    for piece in version.split("."):
-        match = _VERSION_PART.match(piece)
-        if match is None:
-            break
-        parts.append(int(match.group()))
-        if match.end() != len(piece):
-            break
-    return tuple(parts)
 
 
 def _unit_index(diff: int) -> int:
@@ -69,24 +55,30 @@ def _whole_seconds(from_ts: float, to_ts: float) -> int:
     return int(abs(to_ts - from_ts))
 
 
-def _phrase(diff: int, wp_version: str) -> str:
+def _phrase(diff: int, long_minutes: bool) -> str:
     """The English phrase for a whole-second difference."""
     index = _unit_index(diff)
     _, unit, singular, plural = _UNITS[index]
     count = _count(diff, unit)
-    if index == _MINUTE_INDEX and _version_tuple(wp_version) < _LONG_MINUTES_SINCE:
+    if index == _MINUTE_INDEX and not long_minutes:
         singular, plural = "min", "mins"
     return f"{count} {singular if count == 1 else plural}"
 
 
-def human_time_diff(from_ts: float, to_ts: float, *, wp_version: str = "6.8") -> str:
+def human_time_diff(
+    from_ts: float, to_ts: float, *, wp_version: str = "6.8", long_minutes: bool | None = None
+) -> str:
     """Difference between two Unix timestamps as WordPress words it ("5 minutes", "2 years").
 
-    A ``to_ts`` of 0 means "now", as in WordPress.
+    A ``to_ts`` of 0 means "now", as in WordPress. Minutes are "min"/"mins" before WordPress
+    6.7: ``long_minutes`` says which wording to use, else ``wp_version`` decides
+    (:attr:`broadsheet.compat.Compat.time_diff_long_minutes`).
     """
     if not to_ts:
         to_ts = time.time()
-    return _phrase(_whole_seconds(from_ts, to_ts), wp_version)
+    if long_minutes is None:
+        long_minutes = Compat.of(wp_version).time_diff_long_minutes
+    return _phrase(_whole_seconds(from_ts, to_ts), long_minutes)
 
 
 def _key(diff: int) -> tuple[int, int]:

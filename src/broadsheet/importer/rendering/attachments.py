@@ -135,7 +135,7 @@ def attachment_paragraph(
         if kind == "video" and attachment.width and attachment.height:
             dims = f' width="{attachment.width}" height="{attachment.height}"'
         return renderer.shortcodes.do_shortcode(f'[{kind} src="{attachment.url}"{dims}]', ctx)
-    image = attachment_image(attachment, "medium", ctx, wp_version=ctx.options.wp_version)
+    image = attachment_image(attachment, "medium", ctx)
     if image and config.theme_image_style and attachment.width and attachment.height:
         ratio = _php_round2(100 * attachment.height / attachment.width)
         style = f"width:100%;height:{ratio}%;max-width:{attachment.width}px;"

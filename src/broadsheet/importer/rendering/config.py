@@ -11,7 +11,6 @@ from ...settings import SiteSettings
 
 __all__ = ["RenderConfig", "render_config"]
 
-_RENDERING_EXTENSIONS = ("visual_link_preview", "publishpress_blocks")
 _CLASSIC_THEME_CONTENT_WIDTH = {"twentytwentyone": 750}
 
 
@@ -20,7 +19,8 @@ class RenderConfig:
     """Everything a renderer needs besides the content (picklable, for worker processes)."""
 
     options: RenderOptions
-    extensions: tuple[str, ...] = _RENDERING_EXTENSIONS
+    # The enabled extensions with a register_blocks hook; None: the default profile's.
+    extensions: tuple[str, ...] | None = None
     theme_json: bool = False
     theme_image_style: bool = False  # Twenty Twenty-One's attachment image ``style``
     content_width: int = 0
@@ -61,10 +61,9 @@ def render_config(settings: SiteSettings) -> RenderConfig:
         wp_version=str(settings["wp_version"]),
         image_sizes=dict(settings["image_sizes"] or {}),
     )
-    enabled = ext.enabled(settings["extensions"])
     return RenderConfig(
         options=options,
-        extensions=tuple(name for name in _RENDERING_EXTENSIONS if name in enabled),
+        extensions=ext.rendering_extensions(settings["extensions"]),
         theme_json=bool(theme.get("theme_json", False)),
         theme_image_style=stylesheet == "twentytwentyone",
         content_width=int(

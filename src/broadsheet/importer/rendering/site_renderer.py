@@ -16,7 +16,7 @@ from ...extensions.publishpress_blocks_controls import BlockControls
 from ...render.blocks import _LAYOUT_SUPPORT, Block, parse_blocks_with_cuts, render_parsed_blocks
 from ...render.blocks import _TOKEN as _BLOCK_DELIMITER  # WordPress's block delimiter grammar
 from ...render.images import filter_content_tags
-from ...render.pipeline import Renderer, default_renderer
+from ...render.pipeline import Renderer, counts_characters, default_renderer
 from ...render.texturize import capital_p_dangit
 from .config import RenderConfig
 
@@ -29,7 +29,6 @@ _VOID_ELEMENTS = frozenset(
 _MARKUP = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?>|<", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _WP_WORD_SPLIT = re.compile(r"[\n\r\t ]+")
-_CHARACTER_COUNT_LOCALES = ("zh", "ja", "ko")
 _WINDOW_MARGIN = 25  # words beyond the excerpt length a window must hold (then checked)
 _BLOCK_CONTROLS = "advgbBlockControls"  # the attribute PublishPress Blocks' filter acts on
 _LAYOUT_BLOCKS = frozenset(_LAYOUT_SUPPORT)  # their HTML depends on a per-render counter
@@ -222,7 +221,7 @@ class SiteRenderer(Renderer):
         if not prefix:
             return out
         if images:
-            prefix = filter_content_tags(prefix, ctx, wp_version=ctx.options.wp_version)
+            prefix = filter_content_tags(prefix, ctx)
         prefix = self._smilies(capital_p_dangit(prefix), ctx)
         return f"{prefix}\n{out}"
 
@@ -230,11 +229,10 @@ class SiteRenderer(Renderer):
         """``wp_trim_excerpt``: from a window of long content when that provably gives the same words."""
         options = ctx.options
         words, more = options.excerpt_length, options.excerpt_more
-        locale = options.locale.split("_", 1)[0].lower()
         if (
             len(raw_content) < (words + _WINDOW_MARGIN) * 12
             or not more
-            or locale in _CHARACTER_COUNT_LOCALES
+            or counts_characters(options.locale)
         ):
             return super().generated_excerpt(raw_content, ctx)
         memo = self._memo

@@ -14,7 +14,11 @@ from typing import Any
 from broadsheet.render.context import Attachment, RenderContext
 from broadsheet.render.escape import esc_html, esc_url, sanitize_html_class
 from broadsheet.render.images import attachment_image, render_state
-from broadsheet.render.shortcodes.environment import theme_supports_html5, wp_version
+from broadsheet.render.shortcodes.environment import (
+    rendered_post_id,
+    theme_supports_html5,
+    wp_version,
+)
 from broadsheet.render.shortcodes.kses import POST_TAG_ATTRS
 from broadsheet.render.shortcodes.registry import Shortcodes
 from broadsheet.render.shortcodes.values import PHP_TRIM, php_empty, php_int, shortcode_atts
@@ -62,7 +66,7 @@ def _attachment_link(
 ) -> str:
     """wp_get_attachment_link(): the image (or title) linked to the file or attachment page."""
     url = attachment.link if permalink and attachment.link else attachment.url
-    text = attachment_image(attachment, size, ctx, attrs, wp_version=ctx.options.wp_version)
+    text = attachment_image(attachment, size, ctx, attrs)
     if not text.strip(PHP_TRIM):
         text = attachment.title
     if not text.strip(PHP_TRIM):
@@ -114,7 +118,7 @@ def _gallery_settings(attrs: Mapping[str, str], ctx: RenderContext) -> dict[str,
         merged["include"] = merged["ids"]
     html5 = theme_supports_html5(ctx, "gallery")
     defaults = {
-        "order": "ASC", "orderby": "menu_order ID", "id": str(int(getattr(ctx, "post_id", 0) or 0)),
+        "order": "ASC", "orderby": "menu_order ID", "id": str(rendered_post_id(ctx)),
         "itemtag": "figure" if html5 else "dl", "icontag": "div" if html5 else "dt",
         "captiontag": "figcaption" if html5 else "dd", "columns": "3", "size": "thumbnail",
         "include": "", "exclude": "", "link": "",
@@ -129,9 +133,7 @@ def _gallery_item(
     caption = attachment.caption.strip(PHP_TRIM)
     image_attrs = {"aria-describedby": f"{layout.selector}-{attachment.id}"} if caption else {}
     if layout.link == "none":
-        image = attachment_image(
-            attachment, layout.size, ctx, image_attrs, wp_version=ctx.options.wp_version
-        )
+        image = attachment_image(attachment, layout.size, ctx, image_attrs)
     else:
         permalink = layout.link != "file"
         image = _attachment_link(attachment, layout.size, permalink, image_attrs, ctx)

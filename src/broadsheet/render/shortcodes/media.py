@@ -104,8 +104,7 @@ def _primary_source(
     if any(not php_empty(atts[ext]) and _filetype(atts[ext])[0].lower() == ext for ext in types):
         return list(types)
     lookup = getattr(ctx, "attached_media", None)
-    post_id = int(getattr(ctx, "post_id", 0) or 0)
-    media = list(lookup(post_id, kind + "/")) if lookup else []
+    media = list(lookup(rendered_post_id(ctx), kind + "/")) if lookup else []
     if not media or not media[0].url:
         return None
     atts["src"] = media[0].url

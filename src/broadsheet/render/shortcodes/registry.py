@@ -75,10 +75,6 @@ class Shortcodes:
             raise ValueError(f"invalid shortcode name: {name!r}")
         self._handlers[name] = handler
 
-    def remove(self, name: str) -> None:
-        """Unregister a shortcode (no error when it is not registered)."""
-        self._handlers.pop(name, None)
-
     @property
     def names(self) -> tuple[str, ...]:
         """Registered names in registration order."""
