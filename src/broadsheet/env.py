@@ -28,7 +28,7 @@ class Env:
         """Build from the stored settings."""
         settings = options.load(db)
         extensions = ext.load_all(settings["extensions"])
-        site = Site(settings, [e.name for e in extensions])
+        site = Site(settings)
         return cls(db, site, ContentCache(db), extensions)
 
     @cached_property

@@ -7,7 +7,7 @@ the renderer all ask the same :class:`Site`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import Any
@@ -136,7 +136,6 @@ class Site:
     """Configuration-derived view of one site."""
 
     settings: SiteSettings
-    extension_names: list[str] = field(default_factory=list)
 
     # -- versions and time --------------------------------------------------------------------
     @cached_property
@@ -173,11 +172,6 @@ class Site:
         """'YYYY-MM-DD HH:MM:SS' local wall time to UTC in the same format."""
         dt = datetime.strptime(local, "%Y-%m-%d %H:%M:%S").replace(tzinfo=self.tz)
         return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-    def utc_to_local(self, utc: str) -> str:
-        """UTC 'YYYY-MM-DD HH:MM:SS' to local wall time in the same format."""
-        dt = datetime.strptime(utc, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-        return dt.astimezone(self.tz).strftime("%Y-%m-%d %H:%M:%S")
 
     # -- registries ---------------------------------------------------------------------------
     @cached_property
@@ -221,23 +215,19 @@ class Site:
             if post_type in t.object_types and (t.show_in_rest or not rest_only)
         ]
 
-    def taxonomy_by_base(self, rest_base: str) -> Taxonomy | None:
-        """The REST taxonomy with this rest_base."""
-        for tax in self.rest_taxonomies():
-            if tax.rest_base == rest_base:
-                return tax
-        return None
-
-    def post_type_by_base(self, rest_base: str) -> PostType | None:
-        """The post type with this rest_base."""
-        for pt in self.post_types.values():
-            if pt.rest_base == rest_base:
-                return pt
-        return None
-
     def rest_post_types(self) -> list[PostType]:
         """Post types with REST routes."""
         return list(self.post_types.values())
+
+    @cached_property
+    def searchable_post_types(self) -> list[str]:
+        """What ``/wp/v2/search`` finds as posts: the public post types but media."""
+        return [pt.name for pt in self.post_types.values() if pt.public and pt.name != "attachment"]
+
+    @cached_property
+    def searchable_taxonomies(self) -> list[str]:
+        """What ``/wp/v2/search`` finds as terms: the public REST taxonomies."""
+        return [t.name for t in self.rest_taxonomies() if t.public]
 
     # -- URLs -----------------------------------------------------------------------------
     @property

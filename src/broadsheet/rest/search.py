@@ -30,14 +30,6 @@ class SearchController:
         self.server = server
         self.url = env.site.rest_url("/wp/v2/search")
 
-    def post_subtypes(self) -> list[str]:
-        """Public REST post types except attachments."""
-        return [pt.name for pt in self.env.site.post_types.values() if pt.public and pt.name != "attachment"]
-
-    def term_subtypes(self) -> list[str]:
-        """Public REST taxonomies."""
-        return [t.name for t in self.env.site.rest_taxonomies() if t.public]
-
     def register(self) -> None:
         """Register /search."""
         from . import schemas
@@ -47,7 +39,7 @@ class SearchController:
                         "type": "string", "enum": list(TYPES)}
         args["subtype"] = {"default": "any", "description": "Limit results to items of one or more object subtypes.",
                            "type": "array",
-                           "items": {"enum": [*self.post_subtypes(), *self.term_subtypes(), "any"], "type": "string"},
+                           "items": {"enum": [*self.env.site.searchable_post_types, *self.env.site.searchable_taxonomies, "any"], "type": "string"},
                            "sanitize_callback": self.sanitize_subtypes}
         args["exclude"] = id_list("Ensure result set excludes specific IDs.")
         args["include"] = id_list("Limit result set to specific IDs.")
@@ -70,7 +62,7 @@ class SearchController:
         if "any" in subtypes:
             return ["any"]
         kind = request.get("type") or "post"
-        allowed = self.post_subtypes() if kind == "post" else self.term_subtypes() if kind == "term" else []
+        allowed = self.env.site.searchable_post_types if kind == "post" else self.env.site.searchable_taxonomies if kind == "term" else []
         return [s for s in subtypes if s in allowed]
 
     def get_items(self, request: Request) -> Response:
@@ -97,7 +89,7 @@ class SearchController:
         return response
 
     def _posts(self, request: Request, subtypes: list[str], page: int, per_page: int) -> tuple[list[Any], int]:
-        types = self.post_subtypes() if "any" in subtypes else subtypes
+        types = self.env.site.searchable_post_types if "any" in subtypes else subtypes
         q = post_store.PostQuery(types=types, statuses=["publish"], limit=per_page, offset=(page - 1) * per_page)
         search = request.get("search")
         if search:
@@ -112,7 +104,7 @@ class SearchController:
         return [("post", i) for i in result.ids], result.total
 
     def _terms(self, request: Request, subtypes: list[str], page: int, per_page: int) -> tuple[list[Any], int]:
-        taxonomies = self.term_subtypes() if "any" in subtypes else subtypes
+        taxonomies = self.env.site.searchable_taxonomies if "any" in subtypes else subtypes
         found: list[Any] = []
         every = []
         for tax in taxonomies:
@@ -129,8 +121,7 @@ class SearchController:
         return found, len(every)
 
     def _formats(self, request: Request, page: int, per_page: int) -> tuple[list[Any], int]:
-        used = self.env.cache.remember("used_formats", lambda: {
-            row[0] for row in self.env.db.all("SELECT DISTINCT format FROM posts WHERE type = 'post'")})
+        used = self.env.cache.remember("used_formats", lambda: post_store.used_formats(self.env.db))
         search = str(request.get("search") or "").lower()
         found = []
         for slug, label in FORMAT_NAMES.items():

@@ -370,3 +370,8 @@ def ids_by_slug(db: Database, slug: str, types: Sequence[str], statuses: Sequenc
         (slug, *types, *statuses),
     )
     return [int(r[0]) for r in rows]
+
+
+def used_formats(db: Database) -> set[str]:
+    """The post formats some post has (what a search for formats can find)."""
+    return {str(row[0]) for row in db.all("SELECT DISTINCT format FROM posts WHERE type = 'post'")}

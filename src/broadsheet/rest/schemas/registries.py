@@ -24,11 +24,7 @@ from .base import (
 
 def search_subtypes(env: Env) -> list[str]:
     """What a search result's subtype can be: public post types but media, then public taxonomies."""
-    posts = [
-        pt.name for pt in env.site.post_types.values() if pt.public and pt.name != "attachment"
-    ]
-    terms = [t.name for t in env.site.rest_taxonomies() if t.public]
-    return list(dict.fromkeys([*posts, *terms]))
+    return list(dict.fromkeys([*env.site.searchable_post_types, *env.site.searchable_taxonomies]))
 
 
 def search_schema(env: Env) -> dict[str, Any]:
