@@ -1,5 +1,6 @@
 """Shared fixtures: databases (SQLite, or PostgreSQL under BROADSHEET_TEST_POSTGRES), the oracle
-site imported from its REST dump, an in-process app, and a real HTTP server.
+site imported from its REST dump and from its export, an in-process app, and a real HTTP server;
+and the helpers tests share: importing, reading rows, serving one request in process.
 
 Set ``BROADSHEET_TEST_POSTGRES=postgresql://user@host:port/db`` to run the whole suite on
 PostgreSQL: every test database is then a fresh schema in that database.
@@ -16,12 +17,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from broadsheet.app import create_app
 from broadsheet.db import connect
-from broadsheet.importer import load_settings_file, run_import
+from broadsheet.importer import ImportReport, load_settings_file, run_import
+from broadsheet.rest.request import Request, parse_php_query
+from broadsheet.rest.server import Served
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORACLE = FIXTURES / "oracle"
@@ -30,6 +35,7 @@ SEED = FIXTURES / "seed" / "000_9a28a8427220db8b.txt"
 ORACLE_NOW = "2026-11-27T12:00:00Z"  # when the oracle's goldens were captured
 SEED_NOW = "2025-11-16T12:00:00Z"  # a moment when the seed's relative dates read "2 years ago"
 POSTGRES = os.environ.get("BROADSHEET_TEST_POSTGRES")
+TABLES = ["options", "users", "posts", "postmeta", "terms", "term_relationships", "comments"]
 
 
 def _new_url(tmp: Path, name: str) -> str:
@@ -59,36 +65,93 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     _drop(url)
 
 
-def _import_oracle(url: str, source: str, settings: str, folder: Path = ORACLE) -> None:
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def import_path(
+    url: str, path: Path, settings: Path | dict[str, Any] | None = None, **kwargs: Any
+) -> ImportReport:
+    """Import one file or folder into the database at ``url``, with a site settings file, its
+    values, or none; the import's report."""
+    given = load_settings_file(str(settings)) if isinstance(settings, Path) else settings
     db = connect(url)
-    run_import(db, [str(folder / source)], site_settings=load_settings_file(str(folder / settings)))
-    db.close()
+    try:
+        return run_import(db, [str(path)], site_settings=given, **kwargs)
+    finally:
+        db.close()
+
+
+def rows(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """The rows a query returns."""
+    db = connect(url)
+    try:
+        return db.all(sql, params)
+    finally:
+        db.close()
+
+
+def keyed(url: str, sql: str) -> dict[Any, tuple[Any, ...]]:
+    """The rows a query returns, by their first column: ``{first: (the other columns)}``."""
+    return {r[0]: r[1:] for r in rows(url, sql)}
+
+
+def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every content table (what 'the database as it was' means)."""
+    db = connect(url)
+    try:
+        return {t: sorted(db.all(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
+    finally:
+        db.close()
+
+
+def serve_app(app: Any, route: str, query: str = "", method: str = "GET") -> Served:
+    """One request served in process by an app from ``create_app`` (its REST server; no HTTP)."""
+    return app.service.server.serve(Request(method, route, query=parse_php_query(query)))
+
+
+def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
+    """A GET served in process over the database at ``url``: (status, body)."""
+    app = create_app(url)
+    try:
+        served = serve_app(app, route, query)
+    finally:
+        app.service.db.close()
+    return served.status, served.body
+
+
+# -- databases -----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def oracle_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The oracle site imported from its REST dump with site.json (shared; read-only)."""
     url = _new_url(tmp_path_factory.mktemp("oracle"), "oracle")
-    _import_oracle(url, "dump", "site.json")
+    import_path(url, ORACLE / "dump", ORACLE / "site.json")
     yield url
     _drop(url)
 
 
 @pytest.fixture(scope="session")
-def oracle_wxr_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def oracle_wxr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ImportReport]]:
     """The oracle site imported from its WXR export with site.json, every post rendered by
-    Broadsheet (tests/fixtures/wxr/; shared; read-only)."""
+    Broadsheet (tests/fixtures/wxr/; shared; read-only): (its URL, the import's report)."""
     url = _new_url(tmp_path_factory.mktemp("oracle-wxr"), "oraclewxr")
-    _import_oracle(url, "export.wxr", "site.json", FIXTURES / "wxr")
-    yield url
+    report = import_path(url, FIXTURES / "wxr" / "export.wxr", FIXTURES / "wxr" / "site.json")
+    yield url, report
     _drop(url)
+
+
+@pytest.fixture(scope="session")
+def oracle_wxr_url(oracle_wxr: tuple[str, ImportReport]) -> str:
+    """The URL of :func:`oracle_wxr`'s database."""
+    return oracle_wxr[0]
 
 
 @pytest.fixture(scope="session")
 def ioplus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The oracle site as served at https://ioplus.nl/archive (shared; read-only)."""
     url = _new_url(tmp_path_factory.mktemp("ioplus"), "ioplus")
-    _import_oracle(url, "dump-ioplus", "site-ioplus.json")
+    import_path(url, ORACLE / "dump-ioplus", ORACLE / "site-ioplus.json")
     yield url
     _drop(url)
 
@@ -103,7 +166,7 @@ def oracle_copy(oracle_url: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{target}"
         return
     url = _new_url(tmp_path, "copy")
-    _import_oracle(url, "dump", "site.json")
+    import_path(url, ORACLE / "dump", ORACLE / "site.json")
     yield url
     _drop(url)
 
@@ -118,8 +181,6 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def oracle_app(oracle_url: str, frozen_now: str):  # type: ignore[no-untyped-def]
     """The ASGI app over the oracle site (response cache on)."""
-    from broadsheet.app import create_app
-
     return create_app(oracle_url)
 
 

@@ -11,25 +11,20 @@ import pytest
 from broadsheet.app import create_app
 from broadsheet.db import connect
 from broadsheet.importer import run_import
-from broadsheet.rest.request import Request, parse_php_query
 from broadsheet.store import options
 
-from .conftest import ORACLE
-
-
-def _get(app, route: str, query: str = ""):  # type: ignore[no-untyped-def]
-    return app.service.server.serve(Request("GET", route, query=parse_php_query(query)))
+from .conftest import ORACLE, serve_app
 
 
 def test_answers_with_relative_dates_expire_when_the_text_would_change(oracle_url: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BROADSHEET_NOW", raising=False)
-    served = _get(create_app(oracle_url), "/wp/v2/posts/463973")
+    served = serve_app(create_app(oracle_url), "/wp/v2/posts/463973")
     assert served.expires is not None and served.expires > time.time()
 
 
 def test_frozen_clock_answers_never_expire(oracle_url: str, frozen_now: str) -> None:
-    served = _get(create_app(oracle_url), "/wp/v2/posts/463973")
+    served = serve_app(create_app(oracle_url), "/wp/v2/posts/463973")
     assert served.expires is None
     assert json.loads(served.body)["relative_dates"] == {"created": "Posted 3 years ago", "modified": "Updated 3 years ago"}
 
@@ -37,14 +32,14 @@ def test_frozen_clock_answers_never_expire(oracle_url: str, frozen_now: str) -> 
 def test_answers_without_time_dependent_fields_never_expire(oracle_url: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BROADSHEET_NOW", raising=False)
-    assert _get(create_app(oracle_url), "/wp/v2/categories").expires is None
+    assert serve_app(create_app(oracle_url), "/wp/v2/categories").expires is None
 
 
 def test_an_import_elsewhere_reaches_a_running_server_within_a_second(oracle_copy: str, frozen_now: str,
                                                                        tmp_path: Path) -> None:
     app = create_app(oracle_copy)
     app.service.env.cache.check_interval = 0
-    before = json.loads(_get(app, "/wp/v2/posts/7").body)
+    before = json.loads(serve_app(app, "/wp/v2/posts/7").body)
     posts = json.loads((ORACLE / "dump" / "posts.json").read_text())
     item = next(p for p in posts if p["id"] == 7)
     item.update(modified="2025-05-05T10:00:00", modified_gmt="2025-05-05T08:00:00",
@@ -55,7 +50,7 @@ def test_an_import_elsewhere_reaches_a_running_server_within_a_second(oracle_cop
     run_import(connect(oracle_copy), [str(path)])
     assert options.content_version(connect(oracle_copy)) == version + 1
     assert app.service.refresh()
-    after = json.loads(_get(app, "/wp/v2/posts/7").body)
+    after = json.loads(serve_app(app, "/wp/v2/posts/7").body)
     assert before["title"]["rendered"] != "New title"
     assert after["title"]["rendered"] == "New title"
 
@@ -70,4 +65,4 @@ def test_cached_and_uncached_answers_are_identical(oracle_url: str, frozen_now: 
     for path in ("/archive/wp-json/wp/v2/posts?per_page=5&_embed", "/archive/wp-json/wp/v2/posts/463973"):
         route = path.split("/wp-json", 1)[1].split("?")[0]
         query = path.split("?", 1)[1] if "?" in path else ""
-        assert _get(cached, route, query).body == _get(plain, route, query).body
+        assert serve_app(cached, route, query).body == serve_app(plain, route, query).body

@@ -18,29 +18,11 @@ from broadsheet import phpjson
 from broadsheet.app import create_app
 from broadsheet.db import connect
 from broadsheet.importer import ImportError_, load_settings_file, run_import
-from broadsheet.rest.request import Request
 
-from ..conftest import GOLDEN, ORACLE, SEED, SEED_NOW
+from ..conftest import GOLDEN, ORACLE, SEED, SEED_NOW, serve, serve_app, snapshot
 
 DUMP = ORACLE / "dump"
 SITE = ORACLE / "site.json"
-
-
-def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every content table (what 'the database as it was' means)."""
-    db = connect(url)
-    tables = ["options", "users", "posts", "postmeta", "terms", "term_relationships", "comments"]
-    out = {t: sorted(db.all(f"SELECT * FROM {t}"), key=repr) for t in tables}
-    db.close()
-    return out
-
-
-def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
-    from broadsheet.rest.request import parse_php_query
-
-    app = create_app(url)
-    served = app.service.server.serve(Request("GET", route, query=parse_php_query(query)))
-    return served.status, served.body
 
 
 # -- the seed ------------------------------------------------------------------------------------
@@ -241,8 +223,6 @@ def test_a_crawl_whose_site_stops_answering_halfway_writes_nothing(oracle_copy: 
 def test_anonymous_crawl_sees_what_the_public_sees(oracle_url: str, database_url: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Crawl Broadsheet itself (serving the oracle) anonymously: published content only."""
-    from broadsheet.rest.request import parse_php_query
-
     monkeypatch.setenv("BROADSHEET_NOW", "2026-11-27T12:00:00Z")
     source = create_app(oracle_url)
     prefix = "http://127.0.0.1:8081/archive/wp-json"
@@ -250,8 +230,7 @@ def test_anonymous_crawl_sees_what_the_public_sees(oracle_url: str, database_url
     def handler(request: httpx.Request) -> httpx.Response:
         parts = urlsplit(str(request.url))
         route = parts.path.split("/wp-json", 1)[1] or "/"
-        served = source.service.server.serve(Request("GET", route.rstrip("/") or "/",
-                                                     query=parse_php_query(parts.query)))
+        served = serve_app(source, route.rstrip("/") or "/", parts.query)
         return httpx.Response(served.status, headers=served.headers, content=served.body)
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
@@ -301,8 +280,8 @@ def test_an_anonymous_dump_without_settings_is_served_as_its_wordpress_version(
     run_import(connect(database_url), [str(DUMP)])
     app = create_app(database_url)
     try:
-        options = json.loads(app.service.server.serve(Request("OPTIONS", "/wp/v2/posts")).body)
-        posts = json.loads(app.service.server.serve(Request("GET", "/wp/v2/posts/7")).body)
+        options = json.loads(serve_app(app, "/wp/v2/posts", method="OPTIONS").body)
+        posts = json.loads(serve_app(app, "/wp/v2/posts/7").body)
     finally:
         app.service.db.close()
     args = options["endpoints"][0]["args"]

@@ -17,60 +17,50 @@ from typing import Any
 
 import pytest
 
-from broadsheet.app import create_app
 from broadsheet.db import connect
-from broadsheet.importer import ImportError_, load_settings_file, run_import, wxr
+from broadsheet.importer import ImportError_, ImportReport, load_settings_file, wxr
 from broadsheet.importer import rendering as rc
 from broadsheet.render.context import RenderOptions
 from broadsheet.render.pipeline import default_renderer
-from broadsheet.rest.request import Request, parse_php_query
+from broadsheet.store import options as stored_options
 from broadsheet.store.collation import fast_fold, fold
 
-from ..conftest import FIXTURES, GOLDEN, ORACLE, ORACLE_NOW, SEED, SEED_NOW
+from ..conftest import (
+    FIXTURES,
+    GOLDEN,
+    ORACLE,
+    ORACLE_NOW,
+    SEED,
+    SEED_NOW,
+    import_path,
+    keyed,
+    rows,
+    serve,
+    snapshot,
+)
 
 WXR = FIXTURES / "wxr"
 EXPORT = WXR / "export.wxr"
 SITE = WXR / "site.json"
 SITE_IOPLUS = WXR / "site-ioplus.json"
 DUMP = ORACLE / "dump"
-TABLES = ["options", "users", "posts", "postmeta", "terms", "term_relationships", "comments"]
 
 
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every content table."""
-    db = connect(url)
-    out = {t: sorted(db.all(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
-    db.close()
-    return out
-
-
 def import_wxr(
     url: str, path: Path = EXPORT, settings: Path | dict[str, Any] | None = SITE, **kwargs: Any
-) -> Any:
-    given = load_settings_file(str(settings)) if isinstance(settings, Path) else settings
+) -> ImportReport:
+    """Import an export (the oracle's, with its settings file, unless told otherwise)."""
+    return import_path(url, path, settings, **kwargs)
+
+
+def settings_stored(url: str) -> dict[str, Any]:
+    """The site settings as stored (the options table, decoded)."""
     db = connect(url)
     try:
-        return run_import(db, [str(path)], site_settings=given, **kwargs)
-    finally:
-        db.close()
-
-
-def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
-    app = create_app(url)
-    try:
-        served = app.service.server.serve(Request("GET", route, query=parse_php_query(query)))
-    finally:
-        app.service.db.close()
-    return served.status, served.body
-
-
-def rows(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    db = connect(url)
-    try:
-        return db.all(sql, params)
+        return stored_options.load(db).stored()
     finally:
         db.close()
 
@@ -101,17 +91,6 @@ def edit_item(tmp_path: Path, post_id: int, replacements: dict[bytes, bytes]) ->
     return path
 
 
-@pytest.fixture(scope="module")
-def oracle_wxr(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The oracle's export imported with its settings file (shared, read-only)."""
-    from ..conftest import _drop, _new_url
-
-    url = _new_url(tmp_path_factory.mktemp("wxr"), "wxr")
-    report = import_wxr(url)
-    yield url, report
-    _drop(url)
-
-
 def dump_items(name: str) -> dict[int, dict[str, Any]]:
     return {item["id"]: item for item in json.loads((DUMP / name).read_text("utf-8"))}
 
@@ -139,13 +118,9 @@ def test_the_oracle_export_imports_every_item_term_author_and_comment(oracle_wxr
 
 def test_posts_keep_their_ids_slugs_dates_and_flags_as_stored(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    posts = {
-        r[0]: r[1:]
-        for r in rows(
-            url,
-            "SELECT id, slug, date, date_gmt, password, guid, parent, format, author FROM posts",
-        )
-    }
+    posts = keyed(
+        url, "SELECT id, slug, date, date_gmt, password, guid, parent, format, author FROM posts"
+    )
     assert (
         posts[463973][0]
         == "unraveling-the-complex-web-of-ai-cooperation-between-china-and-the-west"
@@ -188,10 +163,7 @@ def test_post_meta_is_kept_raw_with_serialized_values_as_strings(oracle_wxr: Any
 
 def test_terms_keep_ids_and_parents_resolved_by_slug_within_their_taxonomy(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    terms = {
-        r[0]: r[1:]
-        for r in rows(url, "SELECT id, taxonomy, slug, parent, name, description FROM terms")
-    }
+    terms = keyed(url, "SELECT id, taxonomy, slug, parent, name, description FROM terms")
     assert terms[4] == ("category", "chips-fabs", 3, "Chips &amp; Fabs", "")
     assert terms[3][2] == 2 and terms[69737][2] == 69736 and terms[69736][2] == 66582
     assert terms[5246][:2] == ("post_tag", "europe") and terms[66582][:2] == ("location", "europe")
@@ -204,13 +176,10 @@ def test_terms_keep_ids_and_parents_resolved_by_slug_within_their_taxonomy(oracl
 
 def test_authors_merge_with_the_users_the_export_lacks(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    users = {
-        r[0]: r[1:]
-        for r in rows(
-            url,
-            "SELECT id, login, nicename, display_name, url, description, roles, registered FROM users",
-        )
-    }
+    users = keyed(
+        url,
+        "SELECT id, login, nicename, display_name, url, description, roles, registered FROM users",
+    )
     assert set(users) == {1, 2580, 2581, 2582, 2583}  # admin and reader authored nothing
     assert users[2581][3] == "https://example.org/elena"
     assert users[2581][4].startswith("Editor covering energy &amp; mobility.")
@@ -219,10 +188,7 @@ def test_authors_merge_with_the_users_the_export_lacks(oracle_wxr: Any) -> None:
 
 def test_comments_keep_threads_statuses_and_the_spam_the_export_leaves_out(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    comments = {
-        r[0]: r[1:]
-        for r in rows(url, "SELECT id, post_id, parent, status, type, author FROM comments")
-    }
+    comments = keyed(url, "SELECT id, post_id, parent, status, type, author FROM comments")
     assert comments[3][1] == 2 and comments[4][1] == 3 and comments[3][4] == 2580
     assert comments[5][2] == "hold" and comments[7][3] == "pingback"
     assert comments[6][:3] == (13, 0, "spam")
@@ -251,10 +217,7 @@ def test_sticky_posts_come_from_the_export_when_the_settings_file_does_not_say(
 
 def test_without_a_settings_file_the_channel_gives_the_site_settings(database_url: str) -> None:
     import_wxr(database_url, settings=None)
-    options = {
-        name: json.loads(value)
-        for name, value in rows(database_url, "SELECT name, value FROM options")
-    }
+    options = settings_stored(database_url)
     assert (
         options["name"] == "Innovation Origins"
         and options["description"] == "Archive of innovation news"
@@ -266,10 +229,7 @@ def test_without_a_settings_file_the_channel_gives_the_site_settings(database_ur
 
 def test_the_settings_file_wins_over_the_channel(database_url: str) -> None:
     import_wxr(database_url, settings={"name": "Renamed", "url": "https://example.org/news"})
-    options = {
-        name: json.loads(value)
-        for name, value in rows(database_url, "SELECT name, value FROM options")
-    }
+    options = settings_stored(database_url)
     assert options["name"] == "Renamed" and options["url"] == "https://example.org/news"
     assert options["home"] == "http://127.0.0.1:8081/archive"
 
@@ -285,13 +245,9 @@ def _expected_content(item: dict[str, Any]) -> str:
 
 def test_posts_and_pages_render_as_wordpress_rendered_them(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    stored = {
-        r[0]: r[1:]
-        for r in rows(
-            url,
-            "SELECT id, title_rendered, content_rendered, excerpt_rendered, rendered_by FROM posts",
-        )
-    }
+    stored = keyed(
+        url, "SELECT id, title_rendered, content_rendered, excerpt_rendered, rendered_by FROM posts"
+    )
     items = {**dump_items("posts.json"), **dump_items("pages.json")}
     assert items
     for pid, item in items.items():
@@ -304,13 +260,10 @@ def test_posts_and_pages_render_as_wordpress_rendered_them(oracle_wxr: Any) -> N
 
 def test_attachments_render_description_and_caption_as_wordpress_does(oracle_wxr: Any) -> None:
     url, _ = oracle_wxr
-    stored = {
-        r[0]: r[1:]
-        for r in rows(
-            url,
-            "SELECT id, title_rendered, content_rendered, excerpt_rendered FROM posts WHERE type = 'attachment'",
-        )
-    }
+    stored = keyed(
+        url,
+        "SELECT id, title_rendered, content_rendered, excerpt_rendered FROM posts WHERE type = 'attachment'",
+    )
     for pid, item in dump_items("media.json").items():
         assert stored[pid] == (
             item["title"]["rendered"],
@@ -605,9 +558,7 @@ def test_a_text_node_over_libxml2s_default_limit_still_imports(
 def test_a_wxr_1_0_export_imports_with_tags_terms_and_authors_by_name(database_url: str) -> None:
     report = import_wxr(database_url, WXR / "wxr-1.0.xml", settings=None)
     assert (report.posts, report.comments) == (2, 1)
-    terms = {
-        r[0]: r[1:] for r in rows(database_url, "SELECT slug, taxonomy, parent, id FROM terms")
-    }
+    terms = keyed(database_url, "SELECT slug, taxonomy, parent, id FROM terms")
     assert terms["harbour"][:2] == ("category", terms["news"][2])  # parent named by its name in 1.0
     assert terms["town-hall"][0] == "post_tag" and terms["ferry"][0] == "post_tag"
     post_terms = {
