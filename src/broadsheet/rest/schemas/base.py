@@ -379,23 +379,21 @@ def rest_post_type_names(env: Env) -> list[str]:
     return list(dict.fromkeys([*core, *editor, *own]))
 
 
-def _rendered_object(
-    what: str,
-    noun: str,
-    raw_context: list[str],
-    rendered_context: list[str],
-    *extra: tuple[str, Prop],
-) -> dict[str, Prop]:
-    return {
-        "raw": _p(f"{what} for the {noun}, as it exists in the database.", "string", raw_context),
+def _rendered_prop(
+    description: str, context: list[str], what: str, noun: str, *extra: tuple[str, Prop]
+) -> Prop:
+    """An object of ``raw`` (edit context) and ``rendered`` HTML, such as a post's content."""
+    properties = {
+        "raw": _p(f"{what} for the {noun}, as it exists in the database.", "string", EDIT),
         "rendered": _p(
             f"HTML {what.lower()} for the {noun}, transformed for display.",
             "string",
-            rendered_context,
+            context,
             readonly=True,
         ),
         **dict(extra),
     }
+    return _p(description, "object", context, hooks=_NO_HOOKS, properties=properties)
 
 
 _NO_HOOKS = {"sanitize_callback": False, "validate_callback": False}

@@ -8,7 +8,6 @@ if TYPE_CHECKING:
     from ...env import Env
 from ..params import sanitize_key, text_field
 from .base import (
-    _NO_HOOKS,
     _UNSET,
     EDIT,
     VE,
@@ -19,7 +18,7 @@ from .base import (
     _check_comment_author_email,
     _comment_meta,
     _p,
-    _rendered_object,
+    _rendered_prop,
     _schema,
     endpoint_args,
     public_schema,
@@ -42,13 +41,7 @@ def _comment_properties(env: Env) -> dict[str, Prop]:
         "author_name": _p("Display name for the comment author.", "string", VEE, hooks=text),
         "author_url": _p("URL for the comment author.", "string", VEE, fmt="uri"),
         "author_user_agent": _p("User agent for the comment author.", "string", EDIT, hooks=text),
-        "content": _p(
-            "The content for the comment.",
-            "object",
-            VEE,
-            hooks=_NO_HOOKS,
-            properties=_rendered_object("Content", "comment", EDIT, VEE),
-        ),
+        "content": _rendered_prop("The content for the comment.", VEE, "Content", "comment"),
         "date": _p(
             "The date the comment was published, in the site's timezone.",
             "string",

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from ...site import PostType
 from ..params import text_field
 from .base import (
-    _NO_HOOKS,
     EDIT,
     FEATURE_ORDER,
     FIXED_FEATURES,
@@ -22,7 +21,7 @@ from .base import (
     _additional_fields,
     _p,
     _post_meta,
-    _rendered_object,
+    _rendered_prop,
     _schema,
     _slug,
     _status_check,
@@ -36,70 +35,25 @@ from .base import (
 
 
 def _title_prop() -> Prop:
-    return _p(
-        "The title for the post.",
-        "object",
-        VEE,
-        hooks=_NO_HOOKS,
-        properties=_rendered_object("Title", "post", EDIT, VEE),
-    )
+    return _rendered_prop("The title for the post.", VEE, "Title", "post")
 
 
 def _content_prop() -> Prop:
-    return _p(
-        "The content for the post.",
-        "object",
-        VE,
-        hooks=_NO_HOOKS,
-        properties=_rendered_object(
-            "Content",
-            "post",
-            EDIT,
-            VE,
-            (
-                "block_version",
-                _p(
-                    "Version of the content block format used by the post.",
-                    "integer",
-                    EDIT,
-                    readonly=True,
-                ),
-            ),
-            (
-                "protected",
-                _p(
-                    "Whether the content is protected with a password.",
-                    "boolean",
-                    VEE,
-                    readonly=True,
-                ),
-            ),
-        ),
-    )
+    return _rendered_prop(
+        "The content for the post.", VE, "Content", "post",
+        ("block_version", _p("Version of the content block format used by the post.", "integer",
+                             EDIT, readonly=True)),
+        ("protected", _p("Whether the content is protected with a password.", "boolean", VEE,
+                         readonly=True)),
+    )  # fmt: skip
 
 
 def _excerpt_prop() -> Prop:
-    return _p(
-        "The excerpt for the post.",
-        "object",
-        VEE,
-        hooks=_NO_HOOKS,
-        properties=_rendered_object(
-            "Excerpt",
-            "post",
-            EDIT,
-            VEE,
-            (
-                "protected",
-                _p(
-                    "Whether the excerpt is protected with a password.",
-                    "boolean",
-                    VEE,
-                    readonly=True,
-                ),
-            ),
-        ),
-    )
+    return _rendered_prop(
+        "The excerpt for the post.", VEE, "Excerpt", "post",
+        ("protected", _p("Whether the excerpt is protected with a password.", "boolean", VEE,
+                         readonly=True)),
+    )  # fmt: skip
 
 
 def _guid_prop() -> Prop:
@@ -247,20 +201,8 @@ def _attachment_props(env: Env) -> dict[str, Prop]:
             VEE,
             hooks={"sanitize_callback": text_field},
         ),
-        "caption": _p(
-            "The attachment caption.",
-            "object",
-            VEE,
-            hooks=_NO_HOOKS,
-            properties=_rendered_object("Caption", "attachment", EDIT, VEE),
-        ),
-        "description": _p(
-            "The attachment description.",
-            "object",
-            VE,
-            hooks=_NO_HOOKS,
-            properties=_rendered_object("Description", "attachment", EDIT, VE),
-        ),
+        "caption": _rendered_prop("The attachment caption.", VEE, "Caption", "attachment"),
+        "description": _rendered_prop("The attachment description.", VE, "Description", "attachment"),
         "media_type": _p("Attachment type.", "string", VEE, enum=["image", "file"], readonly=True),
         "mime_type": _p("The attachment MIME type.", "string", VEE, readonly=True),
         "media_details": _p(
