@@ -23,9 +23,9 @@ import httpx
 import pytest
 
 from broadsheet.app import create_app
+from broadsheet.core import HttpRequest
 from broadsheet.db import connect
 from broadsheet.importer import ImportReport, load_settings_file, run_import
-from broadsheet.rest.request import Request, parse_php_query
 from broadsheet.rest.server import Served
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -105,8 +105,10 @@ def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 
 def serve_app(app: Any, route: str, query: str = "", method: str = "GET") -> Served:
-    """One request served in process by an app from ``create_app`` (its REST server; no HTTP)."""
-    return app.service.server.serve(Request(method, route, query=parse_php_query(query)))
+    """One REST request served in process by an app from ``create_app``, through its request
+    core (cache, snapshot, mounts; no HTTP). ``route`` is relative to the REST prefix."""
+    prefix = app.service.mounts[0].prefix
+    return app.core.handle(HttpRequest(method, prefix + route, query))
 
 
 def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
@@ -115,7 +117,7 @@ def serve(url: str, route: str, query: str = "") -> tuple[int, bytes]:
     try:
         served = serve_app(app, route, query)
     finally:
-        app.service.db.close()
+        app.core.close()
     return served.status, served.body
 
 
@@ -181,7 +183,9 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def oracle_app(oracle_url: str, frozen_now: str):  # type: ignore[no-untyped-def]
     """The ASGI app over the oracle site (response cache on)."""
-    return create_app(oracle_url)
+    app = create_app(oracle_url)
+    yield app
+    app.core.close()
 
 
 @pytest.fixture

@@ -8,28 +8,33 @@ from typing import Any
 
 from . import extensions as ext
 from .db import Database
+from .lru import BoundedCache
 from .permalinks import Permalinks
 from .site import Site
 from .store import options
-from .store.cache import ContentCache
+from .store.cache import ContentCache, TrackedDatabase
 
 
 @dataclass
 class Env:
-    """The world a request is served from (one per process, rebuilt when settings change)."""
+    """The world a request is served from (one per process, rebuilt when settings change).
 
-    db: Database
+    ``db`` is the database as request code queries it (a :class:`TrackedDatabase`: what a query
+    returns depends on any change); keyed reads go through ``cache``."""
+
+    db: Database | TrackedDatabase
     site: Site
     cache: ContentCache
     extensions: list[ext.Extension] = field(default_factory=list)
 
     @classmethod
-    def open(cls, db: Database) -> Env:
-        """Build from the stored settings."""
+    def open(cls, db: Database, store: BoundedCache | None = None) -> Env:
+        """Build from the stored settings, caching in ``store`` (a cache of its own if None)."""
         settings = options.load(db)
         extensions = ext.load_all(settings["extensions"])
         site = Site(settings)
-        return cls(db, site, ContentCache(db), extensions)
+        cache = ContentCache(db, store)
+        return cls(cache.queries, site, cache, extensions)
 
     @cached_property
     def links(self) -> Permalinks:

@@ -140,7 +140,7 @@ class Permalinks:
         path = url[len(home):].split("?", 1)[0].split("#", 1)[0].strip("/")
         if not path:
             return None
-        db = self.cache.db
+        db = self.cache.queries
         structure = self.site.permastruct("post")
         if structure:
             pattern = re.escape(structure.strip("/"))

@@ -234,7 +234,10 @@ def test_anonymous_crawl_sees_what_the_public_sees(oracle_url: str, database_url
         return httpx.Response(served.status, headers=served.headers, content=served.body)
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
-    report = run_import(connect(database_url), [prefix.removesuffix("/wp-json")], client=client)
+    try:
+        report = run_import(connect(database_url), [prefix.removesuffix("/wp-json")], client=client)
+    finally:
+        source.core.close()
     assert report.posts == 37 + 5 + 4  # published posts, pages and media
     status, body = serve(database_url, "/wp/v2/posts/463973")
     mine = json.loads(body)
@@ -283,7 +286,7 @@ def test_an_anonymous_dump_without_settings_is_served_as_its_wordpress_version(
         options = json.loads(serve_app(app, "/wp/v2/posts", method="OPTIONS").body)
         posts = json.loads(serve_app(app, "/wp/v2/posts/7").body)
     finally:
-        app.service.db.close()
+        app.core.close()
     args = options["endpoints"][0]["args"]
     assert "search_columns" not in args and "format" not in args
     assert "class_list" in posts and "targetHints" in posts["_links"]["self"][0]

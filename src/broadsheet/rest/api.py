@@ -27,6 +27,7 @@ def build_server(env: Env) -> RestServer:
         charset=str(site.settings["charset"] or "UTF-8"),
         jsonp_enabled=bool(site.settings["jsonp_enabled"]),
         target_hints=site.compat.target_hints,
+        cache=env.cache,
     )
     index = IndexController(server, site)
     index.register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..lru import ANY
 from ..store import comments as comment_store
 from ..store.models import Comment, Post
 from .access import parse_id, refuse_unless_missing, unreachable
@@ -281,17 +282,19 @@ class CommentsController:
                                   embeddable=True, post_type=post.type)
         if comment.parent:
             response.add_link("in-reply-to", url(f"/wp/v2/comments/{comment.parent}"), embeddable=True)
-        self._count_children([comment.id])
-        if self.env.cache.memo[("comment_children", comment.id)]:
+        if self._count_children([comment.id])[comment.id]:
             response.add_link("children", url(f"/wp/v2/comments?parent={comment.id}"), embeddable=True)
 
 
-    def _count_children(self, ids: list[int]) -> None:
-        """Remember how many children (approved or held) each of these comments has: one query
-        for the comments not counted yet."""
-        memo = self.env.cache.memo
-        missing = [i for i in ids if ("comment_children", i) not in memo]
+    def _count_children(self, ids: list[int]) -> dict[int, int]:
+        """How many children (approved or held) each of these comments has, remembered: one
+        query for the comments not counted yet."""
+        cache = self.env.cache
+        found = {i: cache.peek(("comment_children", i)) for i in ids}
+        missing = [i for i, count in found.items() if count is None]
         if missing:
             counts = comment_store.child_counts(self.env.db, missing, ["approved", "hold"])
             for comment_id in missing:
-                memo[("comment_children", comment_id)] = counts.get(comment_id, 0)
+                found[comment_id] = counts.get(comment_id, 0)
+                cache.keep(("comment_children", comment_id), found[comment_id], [ANY])
+        return found  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .. import clock, phpjson, phpserialize
+from ..lru import Dependencies
 from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
@@ -205,10 +206,7 @@ class PostSerializer:
 
     def _core_names(self, context: str) -> list[str]:
         key = ("core_names", self.post_type.name, context)
-        names = self.env.cache.memo.get(key)
-        if names is None:
-            names = self.env.cache.memo[key] = self.field_names(context)
-        return names
+        return self.env.cache.remember(key, lambda: self.field_names(context))  # type: ignore[no-any-return]
 
     def requested(self, request: Request, context: str) -> list[str] | None:
         """get_fields_for_response: available fields narrowed by _fields (None: all of them)."""
@@ -230,7 +228,7 @@ class PostSerializer:
                             and post.content_rendered_after_blocks is not None)  # fmt: skip
         key = ("post_object", post.id, context, tuple(fields) if fields is not None else None,
                request.has("_embed"), password, after_blocks)
-        cached = self.env.cache.memo.get(key)
+        cached = self.env.cache.peek(key)
         if cached is not None and (cached[3] is None or clock.now() < cached[3]):
             data, links, compacted, expires, blocks = cached
         else:
@@ -239,13 +237,14 @@ class PostSerializer:
 
             request.state = RequestState(blocks_rendered=after_blocks)
             try:
-                data, links = self._build(post, request, context, fields)
+                with Dependencies.collect() as read:
+                    data, links = self._build(post, request, context, fields)
                 expires, blocks = request.state.expires, request.state.blocks_rendered
             finally:
                 request.state = state
             # Built once, encoded for every answer: keep them in PHP's shape already.
             data, compacted = phpjson.shaped(data), phpjson.shaped(compact(links))
-            self.env.cache.memo[key] = (data, links, compacted, expires, blocks)
+            self.env.cache.keep(key, (data, links, compacted, expires, blocks), list(read))
         if state is not None:
             state.valid_until(expires)
             state.blocks_rendered = state.blocks_rendered or blocks

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lru import BoundedCache
 from .errors import RestError
 from .request import Request
 
@@ -65,10 +66,11 @@ class Route:
 class Router:
     """The ordered route table."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: BoundedCache | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.namespaces: list[str] = []
-        self._matches: dict[tuple[str, str], Any] = {}
+        # matches by (path, method), in the process's bounded cache (they depend on no content)
+        self.cache = cache if cache is not None else BoundedCache(8 * 1024 * 1024)
 
     def register(
         self, namespace: str, route: str, endpoints: list[Endpoint],
@@ -79,7 +81,7 @@ class Router:
         if namespace and namespace not in self.namespaces:
             self.namespaces.append(namespace)
         existing = self.routes.get(pattern)
-        self._matches.clear()
+        self.cache.clear()
         if existing is not None:
             existing.endpoints.extend(endpoints)
             return existing
@@ -89,13 +91,12 @@ class Router:
 
     def match(self, path: str, method: str) -> tuple[Route, Endpoint, dict[str, str]] | None:
         """The first route and endpoint answering this path and method, with URL params."""
-        key = (path, method)
-        found = self._matches.get(key, False)
+        key = ("route_match", path, method)
+        found = self.cache.get(key, False)
         if found is False:
             found = self._match(path, method)
-            if len(self._matches) > 50000:
-                self._matches.clear()
-            self._matches[key] = found
+            size = 2 * len(path) + (0 if found is None else 64 * len(found[2]) + sum(map(len, found[2].values())))
+            self.cache.put(key, found, size=size)
         if found is None:
             return None
         route, endpoint, params = found

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .. import clock, phpjson
+from ..lru import Dependencies
+from ..store.cache import ContentCache
 from .errors import RestError, no_route
 from .fields import filter_fields, parse_fields
 from .links import compact
@@ -57,16 +59,16 @@ class RestServer:
     """Routes plus the pipeline; controllers register their routes on it."""
 
     def __init__(self, api_root: str, *, charset: str = "UTF-8", jsonp_enabled: bool = True,
-                 target_hints: bool = True) -> None:
-        self.router = Router()
+                 target_hints: bool = True, cache: ContentCache | None = None) -> None:
+        self.router = Router(cache.store if cache is not None else None)
         self.api_root = api_root
         self.charset = charset
         self.jsonp_enabled = jsonp_enabled
         self.target_hints = target_hints
         self.authenticate: Callable[[Request], RestError | None] | None = None
-        # Answers that only change with content (this server is rebuilt when content changes):
-        # embedded objects and target hints, each with the moment it would read differently.
-        self.memo: dict[Any, tuple[Any, float | None]] = {}
+        # Where embedded objects, target hints and route descriptions are remembered (each with
+        # the moment it would read differently) until what they read changes.
+        self.cache = cache
 
     # -- registration -------------------------------------------------------------------------
     def register(self, namespace: str, route: str, endpoints: list[Endpoint],
@@ -194,16 +196,16 @@ class RestServer:
         return [m for m, ok in allowed.items() if ok]
 
     def _remember(self, key: Any, compute: Callable[[RequestState], Any], state: RequestState | None) -> Any:
-        entry = self.memo.get(key)
+        entry = self.cache.peek(("rest", key)) if self.cache is not None else None
         if entry is not None and (entry[1] is None or clock.now() < entry[1]):
             if state is not None:
                 state.valid_until(entry[1])
             return entry[0]
         inner = RequestState()
-        value = phpjson.shaped(compute(inner))  # kept and encoded many times: shape it once
-        if len(self.memo) > 100000:
-            self.memo.clear()
-        self.memo[key] = (value, inner.expires)
+        with Dependencies.collect() as read:
+            value = phpjson.shaped(compute(inner))  # kept and encoded many times: shape it once
+        if self.cache is not None:
+            self.cache.keep(("rest", key), (value, inner.expires), list(read))
         if state is not None:
             state.valid_until(inner.expires)
         return value

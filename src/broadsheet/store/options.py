@@ -8,6 +8,7 @@ from typing import Any
 from .. import phpjson
 from ..db import Database
 from ..settings import SiteSettings
+from . import changes
 
 
 def load(db: Database) -> SiteSettings:
@@ -17,18 +18,22 @@ def load(db: Database) -> SiteSettings:
 
 
 def save(db: Database, values: Mapping[str, Any]) -> None:
-    """Store (replace) these option values."""
+    """Store (replace) these option values (noting the ones that change, see store/changes.py)."""
+    stored = dict(db.all("SELECT name, value FROM options"))
     for name, value in values.items():
+        text = phpjson.dumps_storage(value)
+        if stored.get(name) == text:
+            continue
+        changes.note(db, "option", [name])
         db.execute("DELETE FROM options WHERE name = ?", (name,))
-        db.execute("INSERT INTO options (name, value) VALUES (?, ?)", (name, phpjson.dumps_storage(value)))
+        db.execute("INSERT INTO options (name, value) VALUES (?, ?)", (name, text))
 
 
 def content_version(db: Database) -> int:
     """The current content version (moves whenever content changes)."""
-    return int(db.scalar("SELECT version FROM content_version WHERE id = 1") or 0)
+    return changes.current(db)
 
 
 def bump_content_version(db: Database) -> int:
-    """Mark content as changed so every server drops its caches."""
-    db.execute("UPDATE content_version SET version = version + 1 WHERE id = 1")
-    return content_version(db)
+    """End a writing transaction: every server drops what the noted changes touch."""
+    return changes.publish(db)

@@ -147,7 +147,7 @@ class StoreRenderContext(_PostScope):
 
     def reset(self) -> None:
         """Drop cached rows (call between chunks to keep memory bounded)."""
-        self.cache = ContentCache(self.db, check_interval=1e9)
+        self.cache = ContentCache(self.db)
         self.links = Permalinks(self.site, self.cache)
         if len(self._sources) > _CACHE_LIMIT:
             self._sources.clear()
@@ -183,11 +183,11 @@ class StoreRenderContext(_PostScope):
         parents = [
             s.post.parent
             for s in sources
-            if s.post.parent and s.post.parent not in self.cache.posts
+            if s.post.parent and not self.cache.has_post(s.post.parent)
         ]
         if parents:  # the parents' rows, for the attachment page links
             found = post_store.get_many(self.db, parents)
-            self.cache.posts.update({pid: found.get(pid) for pid in parents})
+            self.cache.keep_posts({pid: found.get(pid) for pid in parents})
         for source in sources:
             self._sources[source.post.id] = replace(source, link=self.links.post(source.post))
         self._unlinked.difference_update(ids)
@@ -232,8 +232,8 @@ class StoreRenderContext(_PostScope):
 
     def _stored_posts(self, ids: list[int]) -> set[int]:
         """Which of these post ids are stored (rows already read count as they were read)."""
-        found = {i for i in ids if self.cache.posts.get(i) is not None}
-        unknown = [i for i in dict.fromkeys(ids) if i not in self.cache.posts]
+        found = {i for i in ids if self.cache.peek_post(i) is not None}
+        unknown = [i for i in dict.fromkeys(ids) if not self.cache.has_post(i)]
         for part in chunks(unknown):
             rows = self.db.all(
                 f"SELECT id FROM posts WHERE id IN ({', '.join('?' for _ in part)})", part
