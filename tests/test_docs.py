@@ -39,3 +39,15 @@ def test_readme_documents_every_cli_command() -> None:
     readme = (ROOT / "README.md").read_text()
     for name in main.commands:
         assert f"broadsheet {name}" in readme, name
+
+
+def test_deployment_doc_lists_every_serve_option() -> None:
+    from broadsheet.cli import main
+
+    doc = (ROOT / "docs" / "deployment.md").read_text()
+    for param in main.commands["serve"].params:
+        for flag in getattr(param, "opts", []):
+            if flag.startswith("--") and flag not in ("--host", "--port", "--help"):
+                assert f"`{flag}" in doc, flag
+        if getattr(param, "envvar", None):
+            assert f"`{param.envvar}" in doc, param.envvar
