@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 import click
 
 from . import settings
-from .db import DEFAULT_URL, DatabaseError, connect
+from .db import DEFAULT_URL, REPLICAS_ENV, DatabaseError, connect, redact, replica_urls
 
 DATABASE_ENV = "BROADSHEET_DATABASE_URL"
 
@@ -18,6 +18,25 @@ def _database_option(func: Any) -> Any:
     return click.option(
         "--database", "database", envvar=DATABASE_ENV, default=DEFAULT_URL, show_default=True,
         help=f"Database URL: sqlite:///path.db or postgresql://… (env {DATABASE_ENV}).",
+    )(func)
+
+
+def _replica_option(func: Any) -> Any:
+    """``--replica URL`` (repeatable; env BROADSHEET_REPLICA_URLS, comma-separated): read
+    replicas for the server's read snapshots, handed to its worker processes by the env."""
+
+    def remember(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+        urls = replica_urls(",".join(values))
+        for url in urls:
+            if not url.startswith(("postgresql://", "postgres://", "postgresql+")):
+                raise click.BadParameter(f"{redact(url)!r} is not a postgresql:// URL", ctx, param)
+        if urls:
+            os.environ[REPLICAS_ENV] = ",".join(urls)
+        return urls
+
+    return click.option(
+        "--replica", "replicas", multiple=True, envvar=REPLICAS_ENV, expose_value=False, callback=remember,
+        metavar="URL", help=f"A PostgreSQL read replica of the database (repeatable; env {REPLICAS_ENV}, comma-separated).",
     )(func)
 
 
@@ -72,6 +91,7 @@ def _progress() -> Any:
               help="Server processes (env BROADSHEET_SERVE_WORKERS).")
 @click.option("--no-cache", is_flag=True, help="Disable the in-memory response cache.")
 @_database_option
+@_replica_option
 def serve_command(host: str, port: int, workers: int, no_cache: bool, database: str) -> None:
     """Serve the site (REST API at its own URL's path)."""
     try:
