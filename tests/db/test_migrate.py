@@ -10,6 +10,7 @@ import sys
 import threading
 
 import psycopg
+import pytest
 
 from broadsheet.db import connect, migrations
 from broadsheet.db.postgresql import _lock_key
@@ -79,11 +80,19 @@ def test_processes_and_threads_migrating_one_fresh_database_at_once(database_url
     try:
         assert db.all("SELECT version FROM schema_migrations ORDER BY version") == [(n,) for n in numbers]
         assert db.migrate() == []
-        if db.dialect.name == "postgresql":  # the migration's session lock was let go
-            schema = db.scalar("SELECT current_schema()")
-            key = _lock_key(f"broadsheet.migrate:{schema}")
-            with psycopg.connect(database_url.partition("?")[0], autocommit=True) as other:
-                assert other.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone() == (True,)
-                other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    finally:
+        db.close()
+
+
+def test_the_migration_lock_is_let_go_while_the_database_stays_open(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's session lock (SQLite's lock ends with each transaction)")
+    db = connect(database_url)  # a fresh schema: migrates under the lock
+    try:
+        assert db.schema_version() == migrations("postgresql")[-1][0]
+        key = _lock_key(f"broadsheet.migrate:{db.scalar('SELECT current_schema()')}")
+        with psycopg.connect(database_url.partition("?")[0], autocommit=True) as other:
+            assert other.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone() == (True,)
+            other.execute("SELECT pg_advisory_unlock(%s)", (key,))
     finally:
         db.close()

@@ -4,7 +4,8 @@ Several servers may start on one fresh database at once, so whoever migrates fir
 lock and the others wait, then find nothing left to do: PostgreSQL takes a session advisory
 lock per schema around the whole run; SQLite takes the write lock (``BEGIN IMMEDIATE``) before
 reading ``schema_migrations`` in each migration's transaction, waiting up to ``LOCK_WAIT_MS``.
-Each migration commits on its own, with its row in ``schema_migrations``.
+Each migration commits on its own, with its row in ``schema_migrations``. A database that has
+every migration already is seen to have them without taking any lock.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def split_sql(sql: str) -> list[str]:
 def migrate(db: Database) -> list[int]:
     """Apply the migrations not yet applied, one transaction each; their numbers."""
     files = migrations(db.dialect.name)
+    if _applied(db) >= {number for number, _, _ in files}:
+        return []  # the usual start: nothing to do, no lock needed to know it
     applied: list[int] = []
     with db.pinned() as lease:
         unlock = db.source.migration_lock(lease, LOCK_WAIT_MS)
@@ -63,12 +66,15 @@ def migrate(db: Database) -> list[int]:
     return applied
 
 
-def schema_version(db: Database) -> int:
-    """Highest applied migration number (0 for an empty database)."""
+def _applied(db: Database) -> set[int]:
+    """The numbers in schema_migrations (none when it does not exist yet)."""
     if db.dialect.name == "postgresql":
         exists = db.scalar("SELECT to_regclass('schema_migrations') IS NOT NULL")
     else:
         exists = db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    if not exists:
-        return 0
-    return int(db.scalar("SELECT MAX(version) FROM schema_migrations") or 0)
+    return {row[0] for row in db.all("SELECT version FROM schema_migrations")} if exists else set()
+
+
+def schema_version(db: Database) -> int:
+    """Highest applied migration number (0 for an empty database)."""
+    return max(_applied(db), default=0)
