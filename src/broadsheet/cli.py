@@ -87,13 +87,22 @@ def _progress() -> Any:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, envvar="BROADSHEET_SERVE_WORKERS",
-              help="Server processes (env BROADSHEET_SERVE_WORKERS).")
-@click.option("--no-cache", is_flag=True, help="Disable the in-memory response cache.")
+@click.option("--workers", type=click.IntRange(min=1), envvar="BROADSHEET_SERVE_WORKERS",
+              help="Server processes (env BROADSHEET_SERVE_WORKERS; default: one per core).")
+@click.option("--threads", type=click.IntRange(min=1), envvar="BROADSHEET_THREADS",
+              help="Database threads per process, each with its own connection "
+                   "(env BROADSHEET_THREADS; default 4).")
+@click.option("--cache-mb", type=click.FloatRange(min=1), envvar="BROADSHEET_CACHE_MB",
+              help="Memory for cached rows, objects and answers per process, in MiB "
+                   "(env BROADSHEET_CACHE_MB; default 128).")
+@click.option("--no-cache", is_flag=True, envvar="BROADSHEET_NO_CACHE",
+              help="Do not keep whole answers (rows and objects are still cached).")
 @_database_option
 @_replica_option
-def serve_command(host: str, port: int, workers: int, no_cache: bool, database: str) -> None:
-    """Serve the site (REST API at its own URL's path)."""
+def serve_command(host: str, port: int, workers: int | None, threads: int | None, cache_mb: float | None,
+                  no_cache: bool, database: str) -> None:
+    """Serve the site (REST API at its own URL's path) until SIGINT or SIGTERM, which let
+    requests in progress finish."""
     try:
         connect(database).close()
     except DatabaseError as exc:
@@ -101,12 +110,17 @@ def serve_command(host: str, port: int, workers: int, no_cache: bool, database: 
     os.environ[DATABASE_ENV] = database
     if no_cache:
         os.environ["BROADSHEET_NO_CACHE"] = "1"
+    if threads:
+        os.environ["BROADSHEET_THREADS"] = str(threads)
+    if cache_mb:
+        os.environ["BROADSHEET_CACHE_MB"] = str(cache_mb)
     from granian import Granian
     from granian.constants import Interfaces
 
+    workers = workers or os.cpu_count() or 1
     server = Granian("broadsheet.asgi:app", address=host, port=port, interface=Interfaces.RSGI, workers=workers,
-                     log_access=False)
-    click.echo(f"Serving {database} on http://{host}:{port}/", err=True)
+                     log_access=False, respawn_failed_workers=True, workers_kill_timeout=30)
+    click.echo(f"Serving {database} on http://{host}:{port}/ with {workers} worker(s)", err=True)
     server.serve()
 
 
