@@ -1,9 +1,11 @@
-"""Time ``broadsheet import`` of a generated WordPress export on SQLite: wall time and peak memory.
+"""Time ``broadsheet import`` of a generated WordPress export: wall time and peak memory.
 
-Run: ``.venv/bin/python bench/import_bench.py [--posts 100000] [--wxr FILE] [--keep]``.
+Run: ``.venv/bin/python bench/import_bench.py [--posts 100000] [--wxr FILE] [--keep]
+[--database postgresql://…/EMPTY_DB]``.
 
 Generates the export with ``bench/wxr_generate.py`` (unless ``--wxr`` names one), imports it
-into a fresh SQLite database with the real command line (``python -m broadsheet import``), and
+into a fresh SQLite database (or the PostgreSQL database ``--database`` names, which should be
+empty) with the real command line (``python -m broadsheet import``), and
 reports the wall time, the CPU time, the peak resident memory of the importing process
 (``ru_maxrss``), the largest memory of the whole process tree (proportional set size summed over
 the importer and its rendering workers, sampled from /proc: forked workers share pages, which
@@ -61,17 +63,21 @@ def _tree_memory(root: int) -> int:
     return total
 
 
-def run_import(wxr: Path, database: Path) -> dict[str, float | str]:
-    """Import ``wxr`` into a fresh database; timings and memory."""
-    command = [
-        sys.executable,
-        "-m",
-        "broadsheet",
-        "import",
-        str(wxr),
-        "--database",
-        f"sqlite:///{database}",
-    ]
+def _database_size(url: str) -> int:
+    """Bytes the database takes (SQLite: the file and its WAL; PostgreSQL: the database)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    from broadsheet.db import connect
+    from broadsheet.store.maintenance import database_size
+
+    with connect(url, migrate=False) as db:
+        return database_size(db)
+
+
+def run_import(wxr: Path, url: str) -> dict[str, float | str]:
+    """Import ``wxr`` into the database at ``url``; timings and memory."""
+    command = [sys.executable, "-m", "broadsheet", "import", str(wxr), "--database", url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -99,7 +105,7 @@ def run_import(wxr: Path, database: Path) -> dict[str, float | str]:
         "maxrss": after.ru_maxrss * 1024,  # the largest single process (Linux reports KiB)
         "tree": peak_tree,
         "summary": out.strip(),
-        "size": database.stat().st_size,
+        "size": _database_size(url),
     }
 
 
@@ -113,6 +119,9 @@ def main() -> None:
         "--wxr", type=Path, help="an existing export to import instead of generating one"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--database", help="a database URL to import into (default: a fresh SQLite file)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="broadsheet-import-bench-"))
     wxr = args.wxr
@@ -124,10 +133,10 @@ def main() -> None:
             f"generated {wxr} ({size / 1e6:.0f} MB) in {time.monotonic() - started:.0f} s",
             file=sys.stderr,
         )
-    database = work / "bench.db"
+    url = args.database or f"sqlite:///{work / 'bench.db'}"
     size = wxr.stat().st_size
     try:
-        result = run_import(wxr, database)
+        result = run_import(wxr, url)
     finally:
         if not args.keep:
             for path in work.iterdir():

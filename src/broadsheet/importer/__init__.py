@@ -1,12 +1,13 @@
 """Importing content: REST JSON (files, dump folders, live sites) and WordPress exports (WXR).
 
-``run_import`` reads every source completely first, then writes everything in one transaction:
-an import lands whole or not at all.
+``run_import`` reads every REST source completely first (onto disk, object by object), then
+writes everything in one transaction, WXR files streamed into it: an import lands whole or not
+at all. After the commit the planner's statistics are refreshed (store/maintenance.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import httpx
 from .. import extensions as ext
 from ..db import Database, chunks
 from ..site import ZERO_DATE
-from ..store import options, writer
+from ..store import maintenance, options, writer
 from ..store.models import Post, Term, User
 from . import infer
 from .sources import Bundle, Crawler, load_path
@@ -100,27 +101,35 @@ def decide_settings(current: dict[str, Any], bundles: Sequence[Bundle], given: d
 def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str, Any] | None = None,
                auth: str | None = None, client: httpx.Client | None = None,
                progress: Callable[[str], None] | None = None) -> ImportReport:
-    """Import REST JSON sources (and WXR files) into the database, all or nothing."""
+    """Import REST JSON sources (and WXR files) into the database, all or nothing; then bring
+    the planner's statistics up to date."""
     from . import wxr
 
     given = dict(site_settings or {})
     rest_sources = [s for s in sources if not wxr.is_wxr(s)]
     wxr_sources = [s for s in sources if wxr.is_wxr(s)]
-    bundles = [load_bundle(s, auth=auth, client=client, progress=progress) for s in rest_sources]
-    report = ImportReport(sources=list(sources))
-    with db.transaction():
-        current = options.load(db).stored()
-        with _malformed(", ".join(b.name for b in bundles)):
-            settings = decide_settings(current, bundles, given)
-        if wxr_sources:
-            settings = wxr.settings_for(settings, given)
-        options.save(db, settings)
+    bundles: list[Bundle] = []
+    try:
+        for source in rest_sources:
+            bundles.append(load_bundle(source, auth=auth, client=client, progress=progress))
+        report = ImportReport(sources=list(sources))
+        with db.transaction():
+            current = options.load(db).stored()
+            with _malformed(", ".join(b.name for b in bundles)):
+                settings = decide_settings(current, bundles, given)
+            if wxr_sources:
+                settings = wxr.settings_for(settings, given)
+            options.save(db, settings)
+            for bundle in bundles:
+                write_bundle(db, bundle, settings, report)
+            for source in wxr_sources:
+                wxr.import_file(db, source, settings, given, report, progress=progress)
+            writer.recount_comments(db)
+            options.bump_content_version(db)
+    finally:
         for bundle in bundles:
-            write_bundle(db, bundle, settings, report)
-        for source in wxr_sources:
-            wxr.import_file(db, source, settings, given, report, progress=progress)
-        writer.recount_comments(db)
-        options.bump_content_version(db)
+            bundle.close()
+    maintenance.update_statistics(db)
     return report
 
 
@@ -186,17 +195,33 @@ def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
     taxonomies = {t.get("rest_base") or t["name"]: t["name"] for t in settings.get("taxonomies") or []}
     taxonomies.setdefault("categories", "category")
     taxonomies.setdefault("tags", "post_tag")
-    posts = [item for item in bundle.posts if isinstance(item, dict)]
-    users = _Rows(db, "users", [item.get("author") for item in posts])
-    terms = _Rows(db, "terms", [i for item in posts for base in taxonomies
-                                for i in _listed(item.get(base))])  # fmt: skip
-    media = _Rows(db, "posts", [item.get("featured_media") for item in posts])
     made = 0
-    for item in bundle.posts:
-        made += _stub_author(db, item, users)
-        made += _stub_terms(db, item, taxonomies, terms)
-        made += _stub_media(db, item, settings, media)
+    for part in _parts(bundle.posts, _STUB_CHUNK):
+        posts = [item for item in part if isinstance(item, dict)]
+        users = _Rows(db, "users", [item.get("author") for item in posts])
+        terms = _Rows(db, "terms", [i for item in posts for base in taxonomies
+                                    for i in _listed(item.get(base))])  # fmt: skip
+        media = _Rows(db, "posts", [item.get("featured_media") for item in posts])
+        for item in part:
+            made += _stub_author(db, item, users)
+            made += _stub_terms(db, item, taxonomies, terms)
+            made += _stub_media(db, item, settings, media)
     return made
+
+
+_STUB_CHUNK = 5000  # posts whose references are looked up together
+
+
+def _parts(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in consecutive lists of at most ``size``."""
+    part: list[Any] = []
+    for item in items:
+        part.append(item)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def _listed(value: Any) -> list[Any]:
@@ -304,4 +329,5 @@ def rerender(db: Database, *, types: Sequence[str] | None = None,
         count = mark_for_rendering(db, types=types)
         render_pending(db, options.load(db), progress=progress)
         options.bump_content_version(db)
+    maintenance.update_statistics(db)
     return count

@@ -7,6 +7,8 @@ falls back to WordPress's defaults (broadsheet.settings).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from ..compat import CLASS_LIST, POSTS_PARAMETERS, TARGET_HINTS
@@ -17,7 +19,7 @@ _META_TYPES: tuple[tuple[type, str, Any], ...] = ((bool, "boolean", False), (int
                (list, "array", []), (dict, "object", {}))
 
 
-def _first(items: list[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
+def _first(items: Iterable[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
     for item in items:
         if all(item.get(k) == v for k, v in match.items()):
             return item
@@ -39,7 +41,7 @@ def home_and_prefix(bundle: Bundle) -> tuple[str | None, str | None]:
     index = bundle.documents.get("index")
     home = index.get("home") if isinstance(index, dict) else None
     prefix = None
-    for item in [*bundle.posts, *bundle.terms, *bundle.users]:
+    for item in chain(bundle.posts, bundle.terms, bundle.users):
         href = _self_href(item)
         if href and "/wp/v2/" in href:
             root = href.split("/wp/v2/", 1)[0]

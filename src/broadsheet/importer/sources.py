@@ -2,14 +2,17 @@
 
 Every source is read completely and checked before anything is written, so a truncated file,
 a malformed document or a site that stops answering halfway leaves the database untouched.
+What is read goes to disk object by object (:class:`~.spool.Spool`), so memory holds one file
+of a dump or one page of a crawl at a time, not the whole source.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,23 +20,26 @@ from urllib.parse import urlencode
 
 import httpx
 
+from .spool import Spool
 from .wpjson import AFTER_BLOCKS_KEY, ImportError_, kind_of
 
 DOCUMENTS = ("index", "settings", "types", "taxonomies", "statuses")
 MAX_PAGES = 100000
 COLLECTION_PAGE = 100  # items per collection request (WordPress's maximum)
+_COLLECT_EVERY = 10  # pages of a collection between two collections of garbage
 
 
 @dataclass
 class Bundle:
-    """Everything one source provided."""
+    """Everything one source provided: its documents, and its objects by kind, in the order
+    they came (on disk: iterate them, as often as needed)."""
 
     name: str
     documents: dict[str, Any] = field(default_factory=dict)
-    posts: list[dict[str, Any]] = field(default_factory=list)  # every post type, revisions included
-    terms: list[dict[str, Any]] = field(default_factory=list)
-    users: list[dict[str, Any]] = field(default_factory=list)
-    comments: list[dict[str, Any]] = field(default_factory=list)
+    posts: Spool = field(default_factory=Spool)  # every post type, revisions included
+    terms: Spool = field(default_factory=Spool)
+    users: Spool = field(default_factory=Spool)
+    comments: Spool = field(default_factory=Spool)
     authenticated: bool = False
 
     def add(self, item: Any, origin: str) -> None:
@@ -42,6 +48,11 @@ class Bundle:
             raise ImportError_(f"{origin}: expected JSON objects, found {type(item).__name__}")
         kind = kind_of(item)
         {"post": self.posts, "term": self.terms, "user": self.users, "comment": self.comments}[kind].append(item)
+
+    def close(self) -> None:
+        """Drop the objects read (their files on disk)."""
+        for spool in (self.posts, self.terms, self.users, self.comments):
+            spool.close()
 
 
 def _load_json(path: Path) -> Any:
@@ -59,31 +70,41 @@ def _load_json(path: Path) -> Any:
 
 def from_file(path: Path) -> Bundle:
     """One JSON file holding a REST object or an array of them."""
-    bundle = Bundle(str(path))
     data = _load_json(path)
     items = data if isinstance(data, list) else [data]
-    for item in items:
-        bundle.add(item, str(path))
+    with _closed_on_error(Bundle(str(path))) as bundle:
+        for item in items:
+            bundle.add(item, str(path))
     return bundle
 
 
 def from_folder(path: Path) -> Bundle:
     """A dump folder (see docs/importing.md): documents plus one array file per collection."""
-    bundle = Bundle(str(path), authenticated=True)
     files = sorted(p for p in path.glob("*.json") if p.is_file())
     if not files:
         raise ImportError_(f"{path}: no .json files in this folder")
-    for file in files:
-        name = file.stem
-        data = _load_json(file)
-        if name in DOCUMENTS:
-            bundle.documents[name] = data
-            continue
-        if not isinstance(data, list):
-            raise ImportError_(f"{file}: expected a JSON array of objects")
-        for item in data:
-            bundle.add(item, str(file))
+    with _closed_on_error(Bundle(str(path), authenticated=True)) as bundle:
+        for file in files:
+            name = file.stem
+            data = _load_json(file)
+            if name in DOCUMENTS:
+                bundle.documents[name] = data
+                continue
+            if not isinstance(data, list):
+                raise ImportError_(f"{file}: expected a JSON array of objects")
+            for item in data:
+                bundle.add(item, str(file))
+            del data  # one file's objects in memory at a time
     return bundle
+
+
+@contextlib.contextmanager
+def _closed_on_error(bundle: Bundle) -> Iterator[Bundle]:
+    try:
+        yield bundle
+    except BaseException:
+        bundle.close()
+        raise
 
 
 def load_path(source: str) -> Bundle:
@@ -138,9 +159,9 @@ class Crawler:
         except ValueError as exc:
             raise ImportError_(f"{self.root}{route}: the answer is not JSON") from exc
 
-    def collection(self, route: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every item of a paginated collection (totals checked between pages)."""
-        items: list[dict[str, Any]] = []
+    def collection(self, route: str, params: dict[str, Any]) -> Iterator[list[Any]]:
+        """Every item of a paginated collection, page by page (totals checked between pages)."""
+        seen = 0
         total_pages = None
         total = None
         page = 1
@@ -160,14 +181,24 @@ class Crawler:
                 total_pages, total = int(pages), int(count)
             elif (int(pages), int(count)) != (total_pages, total):
                 raise ImportError_(f"{self.root}{route}: the collection changed during the crawl")
-            items.extend(batch)
-            self.progress(f"{route}: {len(items)}/{total}")
+            seen += len(batch)
+            del response
+            if page % _COLLECT_EVERY == 0:
+                # An httpx response sits in a reference cycle (it and its stream), so the pages
+                # read would pile up until Python's rarest collection ran.
+                gc.collect()
+            yield batch
+            self.progress(f"{route}: {seen}/{total}")
             if page >= (total_pages or 0) or page >= MAX_PAGES:
                 break
             page += 1
-        if total is not None and len(items) != total and not route.endswith("/comments"):
-            raise ImportError_(f"{self.root}{route}: got {len(items)} items, expected {total}")
-        return items
+        if total is not None and seen != total and not route.endswith("/comments"):
+            raise ImportError_(f"{self.root}{route}: got {seen} items, expected {total}")
+
+    def items(self, route: str, params: dict[str, Any]) -> Iterator[Any]:
+        """Every item of a paginated collection, one by one."""
+        for batch in self.collection(route, params):
+            yield from batch
 
     def single_renderings(self, base: str, items: list[Any]) -> None:
         """Give classic posts that a collection page listed after block content their single
@@ -198,7 +229,11 @@ class Crawler:
 
     def crawl(self) -> Bundle:
         """The whole site, as the dump format describes."""
-        bundle = Bundle(self.base, authenticated=self.authenticated)
+        with _closed_on_error(Bundle(self.base, authenticated=self.authenticated)) as bundle:
+            self._crawl(bundle)
+        return bundle
+
+    def _crawl(self, bundle: Bundle) -> None:
         try:
             bundle.documents["index"] = self.json("/")
         except ImportError_:
@@ -222,31 +257,32 @@ class Crawler:
             if self.authenticated:
                 params["status"] = "inherit,private,trash" if name == "attachment" else (
                     "publish,future,draft,pending,private,trash")
-            items = self.collection(f"/wp/v2/{base}", params)
-            if self.authenticated and name != "attachment":
-                self.single_renderings(base, items)
-            for item in items:
-                bundle.add(item, f"/wp/v2/{base}")
-        for item in self.collection("/wp/v2/users", {"orderby": "id", "order": "asc", **edit}):
+            for page in self.collection(f"/wp/v2/{base}", params):
+                if self.authenticated and name != "attachment":
+                    self.single_renderings(base, page)  # one page was one request
+                for item in page:
+                    bundle.add(item, f"/wp/v2/{base}")
+        for item in self.items("/wp/v2/users", {"orderby": "id", "order": "asc", **edit}):
             bundle.add(item, "/wp/v2/users")
         comment_params = {"orderby": "id", "order": "asc", **edit}
         if self.authenticated:
             comment_params.update({"status": "any", "type": "all"})
-        for item in self.collection("/wp/v2/comments", comment_params):
+        for item in self.items("/wp/v2/comments", comment_params):
             bundle.add(item, "/wp/v2/comments")
         taxonomies = bundle.documents["taxonomies"] if isinstance(bundle.documents["taxonomies"], dict) else {}
         for info in taxonomies.values():
             if not isinstance(info, dict) or not set(info.get("types") or []) & {"post", "page", "attachment"}:
                 continue
             base = info.get("rest_base") or info.get("slug")
-            for item in self.collection(f"/wp/v2/{base}", {"orderby": "id", "order": "asc", "hide_empty": "false",
-                                                           **edit}):
+            for item in self.items(f"/wp/v2/{base}", {"orderby": "id", "order": "asc", "hide_empty": "false",
+                                                      **edit}):
                 bundle.add(item, f"/wp/v2/{base}")
         if self.authenticated:
-            parents = [(p["type"], p["id"]) for p in bundle.posts if p.get("type") in ("post", "page")]
-            for type_name, post_id in parents:
-                base = (types.get(type_name) or {}).get("rest_base") or type_name
-                for item in self.collection(f"/wp/v2/{base}/{post_id}/revisions",
-                                            {"orderby": "id", "order": "asc", "context": "edit"}):
+            # The posts read so far (the revisions added meanwhile are not visited).
+            for parent in bundle.posts:
+                if parent.get("type") not in ("post", "page"):
+                    continue
+                base = (types.get(parent["type"]) or {}).get("rest_base") or parent["type"]
+                for item in self.items(f"/wp/v2/{base}/{parent['id']}/revisions",
+                                       {"orderby": "id", "order": "asc", "context": "edit"}):
                     bundle.add(item, "revisions")
-        return bundle

@@ -36,7 +36,7 @@ from .users import Users
 __all__ = ["import_file"]
 
 _BYTES_PER_ITEM = 4000  # a rough size of an exported item, to guess how much there is to render
-_IMPORT_PAGE_CACHE_KIB = 65536  # SQLite page cache while importing (the default is 2 MiB)
+_IMPORT_PAGE_CACHE_KIB = 262144  # SQLite page cache while importing (the default is 2 MiB)
 
 
 def import_file(db: Database, source: str, settings: dict[str, Any], given: dict[str, Any], report: Any,
