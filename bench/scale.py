@@ -474,7 +474,7 @@ def crawl(base: str, url_file: Path, server: subprocess.Popen[bytes], *, threads
     while proc.poll() is None:
         time.sleep(0.2)
         done, finished = _progress(progress)
-        while requests and done >= mark:  # progress is written every 1000 answers per thread
+        while requests and done >= mark:  # progress is written every 100 answers per thread
             timeline.append((mark, time.monotonic() - began, sampler.workers()))
             print(f"  {mark:,} answers, {time.monotonic() - began:.0f} s, worker RSS "
                   + ", ".join(f"{mb:.0f}" for mb in timeline[-1][2].values()) + " MB", flush=True)
@@ -601,7 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--timeout", type=int, default=10, help="wrk's request timeout (s); slower answers count as errors")
+    parser.add_argument("--timeout", type=int, default=30,
+                        help="wrk's request timeout (s): an answer slower than this counts as a timeout error and "
+                             "is left out of wrk's percentiles")
     parser.add_argument("--workers", type=int, default=None, help="serve --workers (default: serve's own default)")
     parser.add_argument("--serve-arg", action="append", default=[], help="an extra argument for serve (repeatable)")
     parser.add_argument("--urls", type=int, default=None,

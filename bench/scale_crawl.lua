@@ -8,7 +8,7 @@
 -- the slices last. MODE "wrap" starts a slice again when it runs out (each restart counted as
 -- "wraps": the URL file was too short for the run); MODE "stop" stops the thread instead (for
 -- a run of exactly as many requests as the file has lines; bench/scale.py then ends wrk with
--- SIGINT; the thread's progress file then says "done"). Every 1000 answers a thread writes its
+-- SIGINT; the thread's progress file then says "done"). Every 100 answers a thread writes its
 -- count of answers to PROGRESS/<k> (so the driver can sample the server's memory by requests
 -- served). done() prints one line, "SCALE_RESULT {json}", with the totals, the latency
 -- percentiles (microseconds), the errors and the answers by status.
@@ -64,7 +64,7 @@ function response(status, headers, body)
    answered = answered + 1
    local key = tostring(status)
    statuses[key] = (statuses[key] or 0) + 1
-   if answered % 1000 == 0 then
+   if answered % 100 == 0 then
       write_progress()
    end
 end
