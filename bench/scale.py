@@ -672,7 +672,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{f' --workers {args.workers}' if args.workers else ''}; one URL per request, none repeated\n")
             say(crawl_table([crawled[-1]]))
             statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(result.result["statuses"].items()))
-            say(f"\nanswers by status: {statuses}")
+            r = result.result
+            say(f"\nanswers by status: {statuses}; socket errors: connect {r['connect']}, read {r['read']}, "
+                f"write {r['write']}, timeout (answered after {args.timeout} s) {r['timeout']}")
             say(verdict(store, result))
             say(f"load average after the run: {os.getloadavg()[0]:.1f} (1 min)")
             if args.requests:
@@ -686,8 +688,10 @@ def main(argv: list[str] | None = None) -> int:
                     say(f"  failed: {status} {bad}")
         finally:
             stop_server(proc)
-            if proc.poll() is not None and proc.returncode not in (0, -15, None):
-                print(f"server exit status {proc.returncode}; log {log}", flush=True)
+            if proc.returncode in (0, -signal.SIGTERM):
+                log.unlink(missing_ok=True)
+            else:
+                print(f"server exit status {proc.returncode}; its log: {log}", flush=True)
     if len(crawled) > 1:
         say("\n### All stores\n")
         say(crawl_table(crawled))
