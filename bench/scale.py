@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="wrk's request timeout (s): an answer slower than this counts as a timeout error and "
                              "is left out of wrk's percentiles")
     parser.add_argument("--workers", type=int, default=None, help="serve --workers (default: serve's own default)")
-    parser.add_argument("--serve-arg", action="append", default=[], help="an extra argument for serve (repeatable)")
+    parser.add_argument("--serve-arg", action="append", default=[], help="an extra argument for serve, e.g. --serve-arg=--cache-mb=64 (repeatable)")
     parser.add_argument("--urls", type=int, default=None,
                         help="URLs in the list (default: enough for 4,000 req/s over --duration, or --requests)")
     parser.add_argument("--requests", type=int, default=None,
