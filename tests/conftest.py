@@ -217,11 +217,12 @@ def free_port() -> int:
 
 
 def start_server(url: str, now: str, *, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Run ``broadsheet serve`` in a subprocess; returns (process, base URL)."""
+    """Run ``broadsheet serve`` (one worker: a second one may still be starting when a test
+    stops the server) in a subprocess; returns (process, base URL)."""
     port = free_port()
     env = {**os.environ, "BROADSHEET_NOW": now, "BROADSHEET_DATABASE_URL": url, **(extra_env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "broadsheet", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "broadsheet", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
