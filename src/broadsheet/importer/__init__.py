@@ -18,7 +18,7 @@ import httpx
 from .. import extensions as ext
 from ..db import Database, chunks
 from ..site import ZERO_DATE
-from ..store import maintenance, options, writer
+from ..store import derived, maintenance, options, writer
 from ..store.models import Post, Term, User
 from . import infer
 from .sources import Bundle, Crawler, load_path
@@ -125,6 +125,7 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
             for source in wxr_sources:
                 wxr.import_file(db, source, settings, given, report, progress=progress)
             writer.recount_comments(db)
+            derived.refresh(db)
             options.bump_content_version(db)
     finally:
         for bundle in bundles:

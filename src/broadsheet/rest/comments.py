@@ -213,7 +213,7 @@ class CommentsController:
             order=str(request.get("order") or "desc"),
             limit=per_page, offset=offset,
         )
-        found, total = comment_store.query(self.env.db, q)
+        found, total = comment_store.query(self.env.db, q, self.env.cache.remember)
         self._count_children([c.id for c in found])
         single = self._single_post_requested(request)
         items = [self.prepare(c, request, for_collection=True) for c in found if self.can_read(c, request, single=single)]

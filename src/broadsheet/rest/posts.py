@@ -380,7 +380,7 @@ class PostsController:
         query = self.build_query(request)
         if isinstance(query, RestError):
             raise query
-        result = post_store.query(self.env.db, query)
+        result = post_store.query(self.env.db, query, self.env.cache.remember)
         self.env.cache.load_posts(result.ids)
         items = []
         for post_id in result.ids:

@@ -100,7 +100,7 @@ class SearchController:
             q.exclude = [int(i) for i in request.get("exclude")]
         if request.get("include"):
             q.include = [int(i) for i in request.get("include")]
-        result = post_store.query(self.env.db, q)
+        result = post_store.query(self.env.db, q, self.env.cache.remember)
         return [("post", i) for i in result.ids], result.total
 
     def _terms(self, request: Request, subtypes: list[str], page: int, per_page: int) -> tuple[list[Any], int]:

@@ -152,7 +152,7 @@ class TermsController:
         )
         if self.taxonomy.hierarchical and request.get("parent") is not None:
             q.parent = int(request.get("parent"))
-        found, total = term_store.query(self.env.db, q)
+        found, total = term_store.query(self.env.db, q, self.env.cache.remember)
         items = [self.prepare(term, request, for_collection=True) for term in found]
         response = Response(items)
         page_shown = int(offset / per_page + 1) if per_page else 1

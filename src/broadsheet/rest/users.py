@@ -173,7 +173,7 @@ class UsersController:
         has_published = request.get("has_published_posts")
         if has_published:
             q.published_in = list(self.env.site.post_types) if has_published is True else list(has_published)
-        found, total = user_store.query(self.env.db, q)
+        found, total = user_store.query(self.env.db, q, self.env.cache.remember)
         items = [self.prepare(u, request, for_collection=True) for u in found]
         response = Response(items)
         paginate_headers(response, total, per_page, int(offset / per_page + 1), self.url, request.query_params())

@@ -9,6 +9,7 @@ from typing import Any
 from .. import phpjson
 from ..db import Database
 from .collation import contains
+from .counting import Remember, count
 from .models import Comment
 
 _COLUMNS = (
@@ -71,8 +72,9 @@ class CommentQuery:
     offset: int = 0
 
 
-def query(db: Database, q: CommentQuery) -> tuple[list[Comment], int]:
-    """One page of comments and the total number of matches."""
+def query(db: Database, q: CommentQuery, remember: Remember | None = None) -> tuple[list[Comment], int]:
+    """One page of comments and the total number of matches (counted once per content version
+    through ``remember``, when given)."""
     where: list[str] = []
     params: list[Any] = []
 
@@ -118,7 +120,7 @@ def query(db: Database, q: CommentQuery) -> tuple[list[Comment], int]:
         where.append("comments.date < ?")
         params.append(q.before)
     clause = " AND ".join(where) if where else "1 = 1"
-    total = int(db.scalar(f"SELECT COUNT(*) FROM comments WHERE {clause}", params) or 0)
+    total = count(db, f"SELECT COUNT(*) FROM comments WHERE {clause}", params, remember)
     order = "ASC" if q.order.upper() == "ASC" else "DESC"
     columns = {"date": "comments.date", "date_gmt": "comments.date_gmt", "id": "comments.id",
                "post": "comments.post_id", "parent": "comments.parent", "type": "comments.type"}

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import Database, chunks
+from . import search_index
 from .collation import contains
+from .counting import Remember, count
 from .models import POST_COLUMNS, Post
 
 _SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
@@ -185,18 +187,28 @@ def _descendants(db: Database, taxonomy: str, term_ids: Sequence[int]) -> list[i
     return found
 
 
+_WALK_FROM = 1000  # posts carrying a filter's terms from which its pages walk the order's index
+
+
 def _tax_sql(db: Database, clause: TaxClause) -> tuple[str, list[Any]] | None:
     terms = list(clause.terms)
     if clause.include_children:
         terms = _descendants(db, clause.taxonomy, terms)
     # Only terms that exist in the taxonomy count (WP_Tax_Query transforms ids through the table).
+    carried = 0
     if terms:
         marks = ",".join("?" for _ in terms)
         rows = db.all(
-            f"SELECT id FROM terms WHERE taxonomy = ? AND id IN ({marks})", (clause.taxonomy, *terms)
+            f"SELECT id, post_count FROM terms WHERE taxonomy = ? AND id IN ({marks})", (clause.taxonomy, *terms)
         )
         terms = [int(r[0]) for r in rows]
+        carried = sum(int(r[1]) for r in rows)
     op = clause.operator.upper()
+    # SQLite's planner cannot tell a tag on twenty posts from a category on half of them: it
+    # always starts from the terms' posts and sorts them. For terms carried by many posts,
+    # walking the order's index and testing membership finds a page sooner (``+`` keeps
+    # posts.id from being used as the starting point); the kept counts tell which case this is.
+    column = "+posts.id" if db.dialect.name == "sqlite" and carried >= _WALK_FROM else "posts.id"
     if not terms:
         if op == "NOT IN":
             return None
@@ -207,11 +219,11 @@ def _tax_sql(db: Database, clause: TaxClause) -> tuple[str, list[Any]] | None:
         return f"posts.id NOT IN ({sub})", list(terms)
     if op == "AND":
         sql = (
-            f"posts.id IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks})"
+            f"{column} IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks})"
             f" GROUP BY post_id HAVING COUNT(DISTINCT term_id) = ?)"
         )
         return sql, [*terms, len(set(terms))]
-    return f"posts.id IN ({sub})", list(terms)
+    return f"{column} IN ({sub})", list(terms)
 
 
 def _search_sql(b: _Builder, q: PostQuery, terms: list[str]) -> None:
@@ -221,6 +233,9 @@ def _search_sql(b: _Builder, q: PostQuery, terms: list[str]) -> None:
         if negate:
             term = term[1:]
         joiner = " AND " if negate else " OR "
+        narrowed = None if negate else search_index.candidates_sql(b.db, term)
+        if narrowed is not None:
+            b.add(narrowed[0], *narrowed[1])
         tests = [contains(col, term, exact=q.search_exact, negate=negate) for col in columns]
         b.add("(" + joiner.join(sql for sql, _ in tests) + ")", *(param for _, param in tests))
     if q.search_require_no_password:
@@ -279,8 +294,9 @@ def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:
     return f"{column} {order}{tiebreak}", []
 
 
-def query(db: Database, q: PostQuery) -> QueryResult:
-    """Run a collection query: the requested page of ids and the total count."""
+def query(db: Database, q: PostQuery, remember: Remember | None = None) -> QueryResult:
+    """Run a collection query: the requested page of ids and the total count (counted once per
+    content version through ``remember``, when given)."""
     b = _Builder(db)
     b.in_list("posts.type", q.types)
     b.in_list("posts.status", q.statuses)
@@ -316,18 +332,71 @@ def query(db: Database, q: PostQuery) -> QueryResult:
         terms = parse_search_terms(q.search)
         _search_sql(b, q, terms)
     where = " AND ".join(b.where) if b.where else "1 = 1"
-    total = int(db.scalar(f"SELECT COUNT(*) FROM posts WHERE {where}", b.params) or 0)
+    total = count(db, f"SELECT COUNT(*) FROM posts WHERE {where}", b.params, remember)
     order_sql, order_params = _order_sql(q, terms)
-    sql = f"SELECT posts.id FROM posts WHERE {where} ORDER BY {order_sql}"
     params = [*b.params, *order_params]
+    offset = min(max(q.offset, 0), 2**63 - 1)
+    page_where = where
+    if q.limit is not None and remember is not None and offset >= ANCHOR_STEP:
+        anchored = _anchored(db, q, where, b.params, offset, remember)
+        if anchored is not None:
+            condition, anchor_params, offset = anchored
+            page_where = f"{where} AND {condition}"
+            params = [*b.params, *anchor_params, *order_params]
+    sql = f"SELECT posts.id FROM posts WHERE {page_where} ORDER BY {order_sql}"
     if q.limit is not None:
         sql += " LIMIT ? OFFSET ?"
-        params += [min(q.limit, 2**63 - 1), min(max(q.offset, 0), 2**63 - 1)]
+        params += [min(q.limit, 2**63 - 1), offset]
     elif q.offset:
         sql += " LIMIT -1 OFFSET ?" if db.dialect.name == "sqlite" else " OFFSET ?"
         params.append(q.offset)
     ids = [int(r[0]) for r in db.all(sql, params)]
     return QueryResult(ids, total)
+
+
+# Deep pages: OFFSET walks every row it skips, so a page far into a million posts would cost
+# a walk of the index up to it. For the plain orders (one column, then id, both one way) every
+# ANCHOR_STEP-th row's sort key is remembered per query and content version; a deep page starts
+# from the anchor just before it (an index range) and skips fewer than ANCHOR_STEP rows.
+ANCHOR_STEP = 1000
+_ANCHOR_COLUMNS = {
+    "date": "posts.date", "modified": "posts.modified", "title": "posts.title_key",
+    "slug": "posts.slug", "author": "posts.author", "comment_count": "posts.comment_count",
+    "parent": "posts.parent",
+}
+
+
+def _anchored(db: Database, q: PostQuery, where: str, params: list[Any], offset: int,
+              remember: Remember) -> tuple[str, list[Any], int] | None:
+    """(a condition starting the page at an anchor, its parameters, the offset left), or None
+    when the query's order has no anchors."""
+    if q.slugs or q.orderby not in (*_ANCHOR_COLUMNS, "id"):
+        return None
+    column = _ANCHOR_COLUMNS.get(q.orderby)
+    order = "ASC" if q.order.upper() == "ASC" else "DESC"
+    key = ("anchors", where, tuple(params), q.orderby, order)
+    anchors = remember(key, lambda: _anchors(db, where, params, column, order))
+    passed = min(offset // ANCHOR_STEP, len(anchors))
+    if not passed:
+        return None
+    value, post_id = anchors[passed - 1]
+    after = ">" if order == "ASC" else "<"
+    if column is None:
+        return f"posts.id {after} ?", [post_id], offset - passed * ANCHOR_STEP
+    return f"({column}, posts.id) {after} (?, ?)", [value, post_id], offset - passed * ANCHOR_STEP
+
+
+def _anchors(db: Database, where: str, params: list[Any], column: str | None,
+             order: str) -> list[tuple[Any, int]]:
+    """The sort key (column value, id) of every ANCHOR_STEP-th row of the query, in order."""
+    key = column or "posts.id"
+    ordering = f"{column} {order}, posts.id {order}" if column else f"posts.id {order}"
+    rows = db.all(
+        f"SELECT k, id FROM (SELECT {key} AS k, posts.id AS id, ROW_NUMBER() OVER (ORDER BY {ordering})"
+        f" AS n FROM posts WHERE {where}) ranked WHERE n % ? = 0 ORDER BY n",
+        [*params, ANCHOR_STEP],
+    )
+    return [(k, int(i)) for k, i in rows]
 
 
 def _mime_sql(b: _Builder, mime_types: list[str]) -> None:

@@ -9,14 +9,31 @@ from typing import Any
 from .. import phpjson
 from ..db import Database, chunks
 from .collation import contains
+from .counting import Remember, count
 from .models import Term
 
 _COLUMNS = "terms.id, terms.taxonomy, terms.name, terms.slug, terms.description, terms.parent, terms.meta"
-# Published posts directly carrying the term (WordPress's term_taxonomy.count for posts).
-_COUNT = (
-    "(SELECT COUNT(*) FROM term_relationships tr JOIN posts p ON p.id = tr.post_id"
-    " WHERE tr.term_id = terms.id AND p.status = 'publish')"
+# Published posts directly carrying the term (WordPress's term_taxonomy.count for posts), kept in
+# terms.post_count by :func:`recount` as WordPress keeps its count column.
+_COUNT = "terms.post_count"
+_COUNTED = (
+    "SELECT tr.term_id, COUNT(*) AS n FROM term_relationships tr JOIN posts p ON p.id = tr.post_id"
+    " WHERE p.status = 'publish' GROUP BY tr.term_id"
 )
+
+
+def recount(db: Database) -> None:
+    """Set every term's kept count to the published posts carrying it (after an import: two
+    statements over the relationships, changing only the counts that moved)."""
+    db.execute(
+        f"UPDATE terms SET post_count = c.n FROM ({_COUNTED}) c"
+        " WHERE c.term_id = terms.id AND terms.post_count <> c.n"
+    )
+    db.execute(
+        "UPDATE terms SET post_count = 0 WHERE post_count <> 0 AND NOT EXISTS ("
+        "SELECT 1 FROM term_relationships tr JOIN posts p ON p.id = tr.post_id"
+        " WHERE tr.term_id = terms.id AND p.status = 'publish')"
+    )
 
 
 def _term(row: tuple[Any, ...]) -> Term:
@@ -38,7 +55,7 @@ def for_posts(db: Database, post_ids: Sequence[int]) -> dict[int, list[Term]]:
     for chunk in chunks(list(dict.fromkeys(post_ids))):
         marks = ",".join("?" for _ in chunk)
         rows = db.all(
-            f"SELECT tr.post_id, {_COLUMNS}, 0 FROM term_relationships tr"
+            f"SELECT tr.post_id, {_COLUMNS}, {_COUNT} FROM term_relationships tr"
             f" JOIN terms ON terms.id = tr.term_id WHERE tr.post_id IN ({marks})"
             " ORDER BY terms.name_key, terms.id",
             chunk,
@@ -66,8 +83,9 @@ class TermQuery:
     offset: int = 0
 
 
-def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
-    """One page of terms and the total number of matches."""
+def query(db: Database, q: TermQuery, remember: Remember | None = None) -> tuple[list[Term], int]:
+    """One page of terms and the total number of matches (counted once per content version
+    through ``remember``, when given)."""
     where = ["terms.taxonomy = ?"]
     params: list[Any] = [q.taxonomy]
 
@@ -95,11 +113,11 @@ def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
     if q.hide_empty:
         where.append(f"{_COUNT} > 0")
     clause = " AND ".join(where)
-    total = int(db.scalar(f"SELECT COUNT(*) FROM terms WHERE {clause}", params) or 0)
+    total = count(db, f"SELECT COUNT(*) FROM terms WHERE {clause}", params, remember)
     order = "DESC" if q.order.upper() == "DESC" else "ASC"
     columns = {
         "id": "terms.id", "name": "terms.name_key", "slug": "terms.slug",
-        "description": "terms.description", "count": "term_count", "term_group": "terms.id",
+        "description": "terms.description", "count": "terms.post_count", "term_group": "terms.id",
     }
     if q.orderby == "include" and q.include:
         cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
@@ -115,7 +133,7 @@ def query(db: Database, q: TermQuery) -> tuple[list[Term], int]:
         order_sql = f"{column} {order}{tiebreak}"
         order_params = []
     sql = (
-        f"SELECT {_COLUMNS}, {_COUNT} AS term_count FROM terms WHERE {clause} ORDER BY {order_sql}"
+        f"SELECT {_COLUMNS}, {_COUNT} FROM terms WHERE {clause} ORDER BY {order_sql}"
     )
     all_params = [*params, *order_params]
     if q.limit is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from .. import phpjson
 from ..db import Database, chunks
 from .collation import contains
+from .counting import Remember, count
 from .models import User
 
 _COLUMNS = (
@@ -44,9 +45,11 @@ def get_many(db: Database, ids: Sequence[int]) -> dict[int, User]:
 
 
 def _published_sql(types: Sequence[str]) -> tuple[str, list[Any]]:
+    # EXISTS: one probe of the (author, type, status) index per user, not a scan of the posts.
     marks = ",".join("?" for _ in types)
     return (
-        f"users.id IN (SELECT author FROM posts WHERE status = 'publish' AND type IN ({marks}))",
+        "EXISTS (SELECT 1 FROM posts WHERE posts.author = users.id"
+        f" AND posts.type IN ({marks}) AND posts.status = 'publish')",
         list(types),
     )
 
@@ -74,8 +77,9 @@ class UserQuery:
     offset: int = 0
 
 
-def query(db: Database, q: UserQuery) -> tuple[list[User], int]:
-    """One page of users and the total number of matches."""
+def query(db: Database, q: UserQuery, remember: Remember | None = None) -> tuple[list[User], int]:
+    """One page of users and the total number of matches (counted once per content version
+    through ``remember``, when given)."""
     where: list[str] = []
     params: list[Any] = []
 
@@ -103,7 +107,7 @@ def query(db: Database, q: UserQuery) -> tuple[list[User], int]:
             where.append("(" + " OR ".join(sql for sql, _ in tests) + ")")
             params.extend(param for _, param in tests)
     clause = " AND ".join(where) if where else "1 = 1"
-    total = int(db.scalar(f"SELECT COUNT(*) FROM users WHERE {clause}", params) or 0)
+    total = count(db, f"SELECT COUNT(*) FROM users WHERE {clause}", params, remember)
     order = "DESC" if q.order.upper() == "DESC" else "ASC"
     columns_by = {"id": "users.id", "name": "users.name_key", "slug": "users.nicename",
                   "email": "users.email", "url": "users.url", "registered_date": "users.registered"}

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import phpjson
 from ..db import Database, chunks
+from . import search_index
 from .collation import fast_fold, fold
 from .models import POST_COLUMNS, Comment, Post, Term, User
 
@@ -66,6 +67,7 @@ def upsert_post(db: Database, post: Post, *, replace_same: bool = False) -> bool
         newer = (post.modified_gmt, post.modified) > (current[0], current[1])
         if not newer and not replace_same:
             return False
+        search_index.forget(db, [post.id])
         db.execute("DELETE FROM posts WHERE id = ?", (post.id,))
     insert_posts(db, [post])
     return True
@@ -169,6 +171,8 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: Sequence
 
 def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "id") -> None:
     """Delete the rows of ``table`` whose ``column`` is one of ``ids`` (a few statements)."""
+    if table == "posts" and column == "id":
+        search_index.forget(db, ids)
     for part in chunks(ids):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(part))})", part)
 
@@ -181,6 +185,7 @@ def insert_posts(db: Database, posts: Sequence[Post], *, keys: bool = True) -> N
     """
     rows = [[*_post_values(post), *(post_keys(post) if keys else ("", "", ""))] for post in posts]
     insert_rows(db, "posts", _POST_INSERT_COLUMNS, rows)
+    search_index.add(db, [post.id for post in posts])
 
 
 def replace_posts_meta(db: Database, meta: Mapping[int, Mapping[str, Sequence[str]]]) -> None:
@@ -267,6 +272,8 @@ def store_rendering(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     """
     if not rows:
         return
+    ids = [row[0] for row in rows]
+    search_index.forget(db, ids)
     if db.dialect.name == "postgresql":
         _copy_to_scratch(db, "broadsheet_rendered_posts", _RENDERED_POST_COLUMNS, rows)
         db.execute(
@@ -285,6 +292,7 @@ def store_rendering(db: Database, rows: Sequence[Sequence[Any]]) -> None:
             " WHERE id = ? AND rendered_by = 'pending' AND modified_gmt = ? AND modified = ?",
             [(*row[1:8], row[0], row[8], row[9]) for row in rows],
         )
+    search_index.add(db, ids)
 
 
 _RENDERED_POST_COLUMNS = (
