@@ -18,7 +18,7 @@ import httpx
 from .. import extensions as ext
 from ..db import Database, chunks
 from ..site import ZERO_DATE
-from ..store import derived, maintenance, options, writer
+from ..store import changes, derived, maintenance, options, writer
 from ..store.models import Post, Term, User
 from . import infer
 from .sources import Bundle, Crawler, load_path
@@ -123,6 +123,7 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
             for bundle in bundles:
                 write_bundle(db, bundle, settings, report)
             for source in wxr_sources:
+                changes.note_everything(db)  # an export rewrites too much to list
                 wxr.import_file(db, source, settings, given, report, progress=progress)
             writer.recount_comments(db)
             derived.refresh(db)
@@ -327,6 +328,7 @@ def rerender(db: Database, *, types: Sequence[str] | None = None,
     from .rendering import mark_for_rendering, render_pending
 
     with db.transaction():
+        changes.note_everything(db)
         count = mark_for_rendering(db, types=types)
         render_pending(db, options.load(db), progress=progress)
         options.bump_content_version(db)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import phpjson
 from ..db import Database, chunks
-from . import search_index
+from . import changes, search_index
 from .collation import fast_fold, fold
 from .models import POST_COLUMNS, Comment, Post, Term, User
 
@@ -90,6 +90,7 @@ def upsert_term(db: Database, term: Term) -> None:
 
 def upsert_user(db: Database, user: User) -> None:
     """Insert or replace a user."""
+    changes.note(db, "user", [user.id])
     db.execute("DELETE FROM users WHERE id = ?", (user.id,))
     db.execute(
         "INSERT INTO users (id, login, nicename, display_name, email, url, description,"
@@ -171,10 +172,21 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: Sequence
 
 def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "id") -> None:
     """Delete the rows of ``table`` whose ``column`` is one of ``ids`` (a few statements)."""
+    _note_rows(db, table, column, ids)
     if table == "posts" and column == "id":
         search_index.forget(db, ids)
     for part in chunks(ids):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(part))})", part)
+
+
+def _note_rows(db: Database, table: str, column: str, ids: Sequence[int]) -> None:
+    """Note for the servers' caches which objects the rows of ``table`` belong to."""
+    kind = {"posts": "post", "postmeta": "post", "term_relationships": "post", "terms": "term",
+            "comments": "comment", "users": "user"}.get(table)
+    if column == "post_id":
+        kind = "post"
+    if kind is not None:
+        changes.note(db, kind, ids)
 
 
 def insert_posts(db: Database, posts: Sequence[Post], *, keys: bool = True) -> None:
@@ -183,6 +195,8 @@ def insert_posts(db: Database, posts: Sequence[Post], *, keys: bool = True) -> N
     ``keys=False`` leaves the search keys empty for a caller that stores them later with
     :func:`store_rendering`.
     """
+    # a revision or an attachment changes what its parent shows (revision counts, media)
+    changes.note(db, "post", [i for post in posts for i in (post.id, post.parent) if i])
     rows = [[*_post_values(post), *(post_keys(post) if keys else ("", "", ""))] for post in posts]
     insert_rows(db, "posts", _POST_INSERT_COLUMNS, rows)
     search_index.add(db, [post.id for post in posts])
@@ -259,6 +273,8 @@ def _comment_values(comment: Comment, search: bool = True) -> tuple[Any, ...]:
 
 def upsert_comments(db: Database, comments: Sequence[Comment], *, search: bool = True) -> None:
     """Insert or replace many comments at once (``search=False``: search text stored later)."""
+    changes.note(db, "comment", [c.id for c in comments])
+    changes.note(db, "post", {c.post_id for c in comments})  # their comment counts
     delete_by_ids(db, "comments", [c.id for c in comments])
     insert_rows(db, "comments", _COMMENT_COLUMNS, [_comment_values(c, search) for c in comments])
 
@@ -273,6 +289,7 @@ def store_rendering(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     if not rows:
         return
     ids = [row[0] for row in rows]
+    changes.note(db, "post", ids)
     search_index.forget(db, ids)
     if db.dialect.name == "postgresql":
         _copy_to_scratch(db, "broadsheet_rendered_posts", _RENDERED_POST_COLUMNS, rows)
@@ -315,6 +332,7 @@ def _copy_to_scratch(db: Database, table: str, columns: Sequence[tuple[str, str]
 
 def store_comment_rendering(db: Database, rows: Sequence[tuple[int, str, str]]) -> None:
     """Store renderings and search text of pending comments: (id, content, search) rows."""
+    changes.note(db, "comment", [row[0] for row in rows])
     if not rows:
         return
     if db.dialect.name == "postgresql":
