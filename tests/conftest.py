@@ -216,15 +216,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, now: str, *, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, now: str, *, extra_env: dict[str, str] | None = None,
+                 command: list[str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """Run ``broadsheet serve`` (one worker: a second one may still be starting when a test
-    stops the server) in a subprocess; returns (process, base URL)."""
+    stops the server), or ``command`` followed by ``--port PORT``, in a subprocess; returns
+    (process, base URL) once it answers."""
     port = free_port()
     env = {**os.environ, "BROADSHEET_NOW": now, "BROADSHEET_DATABASE_URL": url, **(extra_env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "broadsheet", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    command = command or [sys.executable, "-m", "broadsheet", "serve", "--host", "127.0.0.1", "--workers", "1"]
+    proc = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

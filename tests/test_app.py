@@ -4,7 +4,6 @@ limit) in process, and the ASGI and RSGI adapters over real HTTP."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from broadsheet.lru import BoundedCache
 from broadsheet.store import changes, options, writer
 from broadsheet.store import posts as post_store
 
-from .conftest import ORACLE, ORACLE_NOW, free_port, serve_app, start_server, stop_server
+from .conftest import ORACLE, ORACLE_NOW, serve_app, start_server, stop_server
 
 
 @contextmanager
@@ -194,25 +193,9 @@ def test_a_body_over_the_limit_gets_413(oracle_url: str, frozen_now: str) -> Non
 
 
 def _granian(url: str, interface: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "BROADSHEET_NOW": ORACLE_NOW, "BROADSHEET_DATABASE_URL": url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
-         "--no-ws", "broadsheet.asgi:app"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/", timeout=1)
-            return proc, base
-        except httpx.HTTPError:
-            if proc.poll() is not None:
-                raise RuntimeError("granian exited: " + (proc.stderr.read() if proc.stderr else b"").decode()) from None
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("granian did not start")
+    """granian serving ``broadsheet.asgi:app`` over one interface (``rsgi`` or ``asgi``)."""
+    return start_server(url, ORACLE_NOW, command=[sys.executable, "-m", "granian", "--interface", interface,
+                                                  "--host", "127.0.0.1", "--no-ws", "broadsheet.asgi:app"])
 
 
 REQUESTS = [

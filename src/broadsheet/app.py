@@ -8,6 +8,7 @@ bytes received so far) pass the limit; the rest is not read into memory.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .core import Core, HttpRequest, too_large
@@ -36,15 +37,7 @@ class BroadsheetApp:
         headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         request = HttpRequest(scope["method"], scope.get("path", "/"),
                               scope.get("query_string", b"").decode("latin-1"), headers)
-        served: Served | None = None
-        if request.method not in ("GET", "HEAD"):
-            body = await _asgi_body(receive, _declared_length(request), self.core.max_body)
-            if body is None:
-                served = too_large()
-            else:
-                request.body = body
-        if served is None:
-            served = await self.core.serve(request)
+        served = await _answer(self.core, request, lambda limit: _asgi_body(receive, limit))
         header_list = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in served.headers]
         if request.method != "HEAD":  # as granian's RSGI writes a HEAD answer: no length
             header_list.append((b"content-length", str(len(served.body)).encode()))
@@ -64,16 +57,22 @@ class BroadsheetApp:
             return
         headers = [(k.lower(), v) for k, v in scope.headers.items()]
         request = HttpRequest(scope.method, scope.path, scope.query_string, headers)
-        served: Served | None = None
-        if request.method not in ("GET", "HEAD"):
-            body = await _rsgi_body(proto, _declared_length(request), self.core.max_body)
-            if body is None:
-                served = too_large()
-            else:
-                request.body = body
-        if served is None:
-            served = await self.core.serve(request)
+        served = await _answer(self.core, request, lambda limit: _rsgi_body(proto, limit))
         proto.response_bytes(served.status, served.headers, served.body)
+
+
+async def _answer(core: Core, request: HttpRequest,
+                  read_body: Callable[[int], Awaitable[bytes | None]]) -> Served:
+    """Read the body (refusing it with 413 once it is known to exceed the limit), then ask the
+    core."""
+    if request.method not in ("GET", "HEAD"):
+        if _declared_length(request) > core.max_body:
+            return too_large()
+        body = await read_body(core.max_body)
+        if body is None:
+            return too_large()
+        request.body = body
+    return await core.serve(request)
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -84,10 +83,8 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-async def _asgi_body(receive: Any, declared: int, limit: int) -> bytes | None:
-    """The request body, or None as soon as it is known to exceed ``limit``."""
-    if declared > limit:
-        return None
+async def _asgi_body(receive: Any, limit: int) -> bytes | None:
+    """The request body, or None as soon as it exceeds ``limit``."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -101,10 +98,8 @@ async def _asgi_body(receive: Any, declared: int, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-async def _rsgi_body(proto: Any, declared: int, limit: int) -> bytes | None:
+async def _rsgi_body(proto: Any, limit: int) -> bytes | None:
     """The request body, streamed from granian, or None once it exceeds ``limit``."""
-    if declared > limit:
-        return None
     chunks: list[bytes] = []
     size = 0
     async for chunk in proto:
