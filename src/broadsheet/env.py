@@ -12,7 +12,7 @@ from .lru import BoundedCache
 from .permalinks import Permalinks
 from .site import Site
 from .store import options
-from .store.cache import ContentCache, TrackedDatabase
+from .store.cache import ContentCache
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Env:
     ``db`` is the database as request code queries it (a :class:`TrackedDatabase`: what a query
     returns depends on any change); keyed reads go through ``cache``."""
 
-    db: Database | TrackedDatabase
+    db: Database
     site: Site
     cache: ContentCache
     extensions: list[ext.Extension] = field(default_factory=list)

@@ -16,6 +16,7 @@ from), :mod:`.replicas` (choosing a replica), :mod:`.listener` (notifications),
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .core import DIALECTS, DatabaseError, Dialect, chunks
 from .database import Database
@@ -50,7 +51,7 @@ def connect(url: str = DEFAULT_URL, *, migrate: bool = True, replicas: Sequence[
         if kind == "sqlite":
             from .sqlite import SQLiteSource
 
-            source = SQLiteSource(sqlite_path(url))
+            source: Any = SQLiteSource(sqlite_path(url))
         else:
             from .postgresql import PostgresSource
 

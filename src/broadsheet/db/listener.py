@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -75,7 +75,7 @@ class Listener:
                 if got:
                     self._deliver(conn, got)
 
-    def _deliver(self, conn: Any, payloads: list[str | None]) -> None:
+    def _deliver(self, conn: Any, payloads: Sequence[str | None]) -> None:
         if self.observe is not None:
             self.observe(conn)
         for payload in payloads:

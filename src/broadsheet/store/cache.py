@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from ..db import Database
 from ..lru import ANY, BoundedCache, Dependencies, Tag, remembered
@@ -72,7 +72,8 @@ class ContentCache:
 
     def __init__(self, db: Database, store: BoundedCache | None = None) -> None:
         self.db = db
-        self.queries = TrackedDatabase(db)  # for queries over many rows (they depend on ANY)
+        # for queries over many rows (they depend on ANY); the Database's interface, by proxy
+        self.queries = cast(Database, TrackedDatabase(db))
         self.store = store if store is not None else BoundedCache(DEFAULT_BUDGET)
         self._local = threading.local()
         self._sync_lock = threading.Lock()
