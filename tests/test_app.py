@@ -21,7 +21,7 @@ from broadsheet.core import Core, HttpRequest
 from broadsheet.db import connect
 from broadsheet.importer import run_import
 from broadsheet.lru import BoundedCache
-from broadsheet.store import changes, options, writer
+from broadsheet.store import changes, writer
 from broadsheet.store import posts as post_store
 
 from .conftest import ORACLE, ORACLE_NOW, serve_app, start_server, stop_server
@@ -95,9 +95,9 @@ def test_an_import_elsewhere_reaches_a_running_server_within_a_second(oracle_cop
                                                                        tmp_path: Path) -> None:
     with app_over(oracle_copy) as app:
         before = serve_app(app, "/wp/v2/posts/7")
-        version = options.content_version(connect(oracle_copy))
+        version = changes.current(connect(oracle_copy))
         run_import(connect(oracle_copy), [str(_changed_post(7, "New title", tmp_path))])
-        assert options.content_version(connect(oracle_copy)) == version + 1
+        assert changes.current(connect(oracle_copy)) == version + 1
         deadline = time.monotonic() + 1.0  # the watcher thread notices by itself
         while app.core.store.generation != version + 1 and time.monotonic() < deadline:
             time.sleep(0.02)

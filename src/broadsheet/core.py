@@ -73,8 +73,6 @@ class HttpRequest:
 class Mount(Protocol):
     """A surface of the site: claims the requests it answers (``route`` not None) and answers them."""
 
-    name: str
-
     def route(self, path: str, query: dict[str, Any]) -> str | None: ...
 
     def handle(self, request: HttpRequest, query: dict[str, Any], route: str, user: Any) -> Served: ...
@@ -145,9 +143,8 @@ class Core:
             return None
         return ("response", user, request.method, request.path, request.query_string)
 
-    def cached(self, request: HttpRequest, user: Any = None) -> Served | None:
-        """The kept answer to this request, if any (no database work: safe on the event loop)."""
-        key = self.cache_key(request, user)
+    def cached(self, key: tuple[Any, ...] | None) -> Served | None:
+        """The answer kept under ``key``, if any (no database work: safe on the event loop)."""
         if key is None:
             return None
         served = self.store.get(key)
@@ -160,9 +157,23 @@ class Core:
         if len(request.body) > self.max_body:
             return too_large()
         user = self.authenticate(request)
-        hit = self.cached(request, user)
+        key = self.cache_key(request, user)
+        return self.cached(key) or self._answer(request, user, key)
+
+    async def serve(self, request: HttpRequest) -> Served:
+        """Answer one request from the event loop (the adapters have refused an oversized
+        body): hits at once, the rest in the thread pool."""
+        user = self.authenticate(request)
+        key = self.cache_key(request, user)
+        hit = self.cached(key)
         if hit is not None:
             return hit
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="broadsheet")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._answer, request, user, key)
+
+    def _answer(self, request: HttpRequest, user: Any, key: tuple[Any, ...] | None) -> Served:
+        """A request the cache could not answer: one snapshot, the mount, then keep the answer."""
         query = parse_php_query(request.query_string)
         with self.db.reading():
             version = changes.current(self.db)
@@ -173,20 +184,9 @@ class Core:
             mount, route = claimed
             with service.env.cache.reading_at(version), Dependencies.collect() as read:
                 served = mount.handle(request, query, route, user)
-        key = self.cache_key(request, user)
         if key is not None and served.status < 500:
             self.store.put(key, served, tags=read, size=_served_size(served, key), generation=version)
         return served
-
-    async def serve(self, request: HttpRequest) -> Served:
-        """Answer one request from the event loop: hits at once, the rest in the thread pool."""
-        if len(request.body) <= self.max_body:
-            hit = self.cached(request, self.authenticate(request))
-            if hit is not None:
-                return hit
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="broadsheet")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self.handle, request)
 
     # -- content versions ----------------------------------------------------------------------
     def _catch_up(self, version: int) -> Service:

@@ -156,11 +156,6 @@ class BoundedCache:
                 self._remove(oldest)
                 self.evictions += 1
 
-    def pop(self, key: Hashable) -> None:
-        """Forget ``key``."""
-        with self._lock:
-            self._remove(key)
-
     def advance(self, generation: int, tags: Iterable[Tag] | None = None) -> int:
         """Move to a new ``generation``, dropping the entries carrying any of ``tags`` (every
         entry when ``tags`` is None); returns how many went."""

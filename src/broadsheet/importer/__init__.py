@@ -127,7 +127,7 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
                 wxr.import_file(db, source, settings, given, report, progress=progress)
             writer.recount_comments(db)
             derived.refresh(db)
-            options.bump_content_version(db)
+            changes.publish(db)
     finally:
         for bundle in bundles:
             bundle.close()
@@ -331,6 +331,6 @@ def rerender(db: Database, *, types: Sequence[str] | None = None,
         changes.note_everything(db)
         count = mark_for_rendering(db, types=types)
         render_pending(db, options.load(db), progress=progress)
-        options.bump_content_version(db)
+        changes.publish(db)
     maintenance.update_statistics(db)
     return count

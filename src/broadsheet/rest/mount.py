@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from .. import phpjson
 from .api import build_server
-from .errors import RestError
 from .request import Request, parse_php_query
 from .server import RequestState, RestServer, Served
 
@@ -34,8 +33,6 @@ def error_answer(status: int, code: str, message: str) -> Served:
 
 class RestMount:
     """Serves ``{home path}/{rest_url_prefix}/…`` and ``{home path}/?rest_route=…``."""
-
-    name = "rest"
 
     def __init__(self, env: Env) -> None:
         self.server: RestServer = build_server(env)
@@ -128,5 +125,3 @@ def _parse_body(content_type: str, body: bytes, method: str) -> tuple[Any, tuple
             return None, None, {}
     return None, None, {}
 
-
-__all__ = ["RestMount", "error_answer", "RestError"]

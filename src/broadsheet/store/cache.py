@@ -5,12 +5,12 @@ Archived content changes rarely and is read constantly, so each server process k
 it has read (posts with their terms, meta and revision counts; users, terms, comments, negative
 lookups too) and the values built from them (:meth:`ContentCache.remember`) in one
 :class:`~broadsheet.lru.BoundedCache`. Each entry is tagged with the objects it was read from,
-so when another process or server commits a change (``store/changes.py``), :meth:`sync` drops
-exactly what depends on the changed objects; whatever came from a query over many rows (lists,
+so when another process or server commits a change (``store/changes.py``), the request core
+drops exactly what depends on the changed objects; whatever came from a query over many rows (lists,
 counts, searches) carries the :data:`~broadsheet.lru.ANY` tag and goes with every change.
 
-Reads that go through :attr:`ContentCache.db`-less paths — a store query run with ``env.db`` —
-are noticed by :class:`TrackedDatabase`, which marks the computation as depending on ``ANY``.
+Store queries run with ``env.db`` (:attr:`ContentCache.queries`) are noticed by
+:class:`TrackedDatabase`, which marks the computation as depending on ``ANY``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from ..db import Database
 from ..lru import ANY, BoundedCache, Dependencies, Tag, remembered
-from . import changes, comments, posts, terms, users
+from . import comments, posts, terms, users
 from .models import Comment, Post, Term, User
 
 MAX_ID = 2**63 - 1
@@ -76,16 +76,8 @@ class ContentCache:
         self.queries = cast(Database, TrackedDatabase(db))
         self.store = store if store is not None else BoundedCache(DEFAULT_BUDGET)
         self._local = threading.local()
-        self._sync_lock = threading.Lock()
-        if store is None:
-            self.store.generation = changes.current(db)
 
     # -- versions ------------------------------------------------------------------------------
-    @property
-    def version(self) -> int:
-        """The content version the cached entries belong to."""
-        return self.store.generation
-
     def _generation(self) -> int | None:
         return getattr(self._local, "version", None)
 
@@ -99,10 +91,6 @@ class ContentCache:
             yield
         finally:
             self._local.version = before
-
-    def clear(self, version: int | None = None) -> None:
-        """Forget everything (at ``version``, when given)."""
-        self.store.advance(self.store.generation if version is None else version)
 
     # -- generic -----------------------------------------------------------------------------
     def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:

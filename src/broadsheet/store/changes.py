@@ -20,7 +20,6 @@ from .. import phpjson
 from ..db import Database
 
 CHANNEL = "broadsheet_content"
-KINDS = ("post", "term", "user", "comment", "option")
 MAX_LISTED = 2000  # ids a version lists before it simply says "all"
 KEEP_VERSIONS = 500  # scopes kept for processes that are behind
 
@@ -83,11 +82,6 @@ def publish(db: Database) -> int:
     db.execute("DELETE FROM content_changes WHERE version <= ?", (version - KEEP_VERSIONS,))
     db.notify(CHANNEL, str(version))
     return version
-
-
-def discard(db: Database) -> None:
-    """Forget the notes of a transaction that rolled back."""
-    _pending.pop(db, None)
 
 
 def current(db: Database) -> int:

@@ -28,12 +28,3 @@ def save(db: Database, values: Mapping[str, Any]) -> None:
         db.execute("DELETE FROM options WHERE name = ?", (name,))
         db.execute("INSERT INTO options (name, value) VALUES (?, ?)", (name, text))
 
-
-def content_version(db: Database) -> int:
-    """The current content version (moves whenever content changes)."""
-    return changes.current(db)
-
-
-def bump_content_version(db: Database) -> int:
-    """End a writing transaction: every server drops what the noted changes touch."""
-    return changes.publish(db)
