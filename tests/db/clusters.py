@@ -15,6 +15,8 @@ from pathlib import Path
 
 import psycopg
 
+from ..conftest import free_port
+
 BIN = Path("/usr/lib/postgresql/15/bin")
 TOOLS = ("initdb", "pg_ctl", "pg_basebackup", "postgres")
 
@@ -49,14 +51,6 @@ def unavailable() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Pair:
     """A primary and its streaming replica; URLs for both (database ``postgres``)."""
 
@@ -66,8 +60,8 @@ class Pair:
         os.chown(self.root, user.pw_uid, user.pw_gid)
         self.primary_dir = self.root / "primary"
         self.replica_dir = self.root / "replica"
-        self.primary_port = _free_port()
-        self.replica_port = _free_port()
+        self.primary_port = free_port()
+        self.replica_port = free_port()
         self.started: list[Path] = []
 
     def url(self, port: int) -> str:

@@ -3,8 +3,9 @@ connection (:class:`Lease`), rows fetched ahead (:class:`Rows`) and :func:`chunk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -24,24 +25,25 @@ class Dialect:
 DIALECTS = {"sqlite": Dialect("sqlite"), "postgresql": Dialect("postgresql")}
 
 
-def chunks(items: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+def chunks(items: Iterable[T], size: int = 500) -> Iterator[list[T]]:
     """``items`` in consecutive lists of at most ``size``: an ``IN (…)`` list per chunk stays far
-    below SQLite's and PostgreSQL's limits on parameters, whatever the number of ids."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+    below SQLite's and PostgreSQL's limits on parameters, whatever the number of ids (and a
+    stream is read a list at a time)."""
+    found = iter(items)
+    while part := list(islice(found, size)):
+        yield part
 
 
 class Lease:
     """A connection bound to one thread for a block (or a migration run), and how to give it
     back. ``broken`` marks a connection that must not be reused (its transaction state is
-    unknown); ``replica`` tells where reads went."""
+    unknown)."""
 
-    __slots__ = ("broken", "conn", "replica", "_give_back")
+    __slots__ = ("broken", "conn", "_give_back")
 
-    def __init__(self, conn: Any, give_back: Callable[[Lease], None], *, replica: bool = False) -> None:
+    def __init__(self, conn: Any, give_back: Callable[[Lease], None]) -> None:
         self.conn = conn
         self.broken = False
-        self.replica = replica
         self._give_back = give_back
 
     def release(self) -> None:
@@ -52,10 +54,9 @@ class Rows:
     """A statement's outcome read in full, so the connection it ran on could go back to the
     pool at once: the subset of a DB-API cursor that callers use."""
 
-    __slots__ = ("_at", "_rows", "description", "rowcount")
+    __slots__ = ("_at", "_rows", "rowcount")
 
     def __init__(self, cursor: Any) -> None:
-        self.description = cursor.description
         self.rowcount = cursor.rowcount
         self._rows: list[Any] = cursor.fetchall() if cursor.description is not None else []
         self._at = 0
@@ -66,15 +67,7 @@ class Rows:
         self._at += 1
         return self._rows[self._at - 1]
 
-    def fetchmany(self, size: int = 1) -> list[Any]:
-        part = self._rows[self._at : self._at + size]
-        self._at += len(part)
-        return part
-
     def fetchall(self) -> list[Any]:
         rest = self._rows[self._at :]
         self._at = len(self._rows)
         return rest
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.fetchall())

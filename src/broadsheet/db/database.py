@@ -13,13 +13,20 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
+from functools import lru_cache
 from typing import Any
 
 from .core import DatabaseError, Lease
 from .migrate import migrate, schema_version
 
 _QMARK = re.compile(r"\?")
+
+
+@lru_cache(maxsize=2048)
+def _postgres_sql(sql: str) -> str:
+    """A statement with ``?`` placeholders in psycopg's style (statements recur: memoised)."""
+    return _QMARK.sub("%s", sql.replace("%", "%%"))
 
 
 class _ThreadState(threading.local):
@@ -60,9 +67,7 @@ class Database:
     def conn(self) -> Any:
         """The current thread's connection: the one its block holds; outside blocks, on SQLite,
         the thread's own (on PostgreSQL there is none outside blocks)."""
-        t = self._thread
-        if t.depth and not t.begun:
-            self._begin_read(t)
+        t = self._held()
         if t.lease is not None:
             return t.lease.conn
         return self.source.thread_connection()
@@ -75,16 +80,19 @@ class Database:
         return tuple(params)
 
     def _sql(self, sql: str) -> str:
-        if self._postgres:
-            return _QMARK.sub("%s", sql.replace("%", "%%"))
-        return sql
+        return _postgres_sql(sql) if self._postgres else sql
+
+    def _held(self) -> _ThreadState:
+        """This thread's state, its read block's BEGIN sent now if it was put off."""
+        t = self._thread
+        if t.depth and not t.begun:
+            self._begin_read(t)
+        return t
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement and return its cursor (or, on PostgreSQL outside a block, its rows
         read ahead, with the same ``fetchone``/``fetchall``/``rowcount``)."""
-        t = self._thread
-        if t.depth and not t.begun:
-            self._begin_read(t)
+        t = self._held()
         try:
             if t.lease is None:
                 return self.source.run(self._sql(sql), self._params(params))
@@ -98,9 +106,7 @@ class Database:
         """Run one statement for many parameter rows."""
         if not rows:
             return
-        t = self._thread
-        if t.depth and not t.begun:
-            self._begin_read(t)
+        t = self._held()
         params = [self._params(r) for r in rows]
         try:
             if t.lease is None:
@@ -125,40 +131,28 @@ class Database:
         return row[0] if row else None
 
     # -- blocks -----------------------------------------------------------------------------
-    @contextmanager
-    def reading(self) -> Iterator[Database]:
+    def reading(self) -> AbstractContextManager[Database]:
         """One consistent snapshot for every statement inside, on this thread (PostgreSQL:
         ``REPEATABLE READ READ ONLY``, on a replica when one is up and has this process's
         writes; SQLite: a deferred ``BEGIN``). Nothing is sent until the first statement.
         Nested blocks, and blocks inside a transaction, join the outer one. An exception
         inside rolls back; the connection always goes back clean."""
-        t = self._thread
-        if t.depth:
-            t.depth += 1
-            try:
-                yield self
-            finally:
-                t.depth -= 1
-            return
-        t.depth, t.kind, t.begun = 1, "read", False
-        ok = False
-        try:
-            yield self
-            ok = True
-        finally:
-            self._finish(t, commit=ok)
+        return self._block("read")
 
     def _begin_read(self, t: _ThreadState) -> None:
         t.lease = self.source.open_read(t.lease if t.pinned else None)
         t.begun = True
 
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> AbstractContextManager[Database]:
         """All statements inside commit together or not at all, on the primary (nesting joins
         the outer one; one cannot start inside ``reading()``)."""
+        return self._block("write")
+
+    @contextmanager
+    def _block(self, kind: str) -> Iterator[Database]:
         t = self._thread
         if t.depth:
-            if t.kind == "read":
+            if kind == "write" and t.kind == "read":
                 raise DatabaseError("db.transaction() cannot start inside db.reading(): writes need their own block")
             t.depth += 1
             try:
@@ -166,8 +160,9 @@ class Database:
             finally:
                 t.depth -= 1
             return
-        t.lease = self.source.open_write(t.lease if t.pinned else None)
-        t.depth, t.kind, t.begun = 1, "write", True
+        if kind == "write":
+            t.lease = self.source.open_write(t.lease if t.pinned else None)
+        t.depth, t.kind, t.begun = 1, kind, kind == "write"
         ok = False
         try:
             yield self

@@ -88,7 +88,7 @@ class Replica:
         except psycopg.Error:
             self.failed()
             return None
-        lease = Lease(conn, self._give_back, replica=True)
+        lease = Lease(conn, self._give_back)
         try:
             if behind:
                 self._checked = now
@@ -146,10 +146,6 @@ class Replica:
         with self._lock:
             self._failures, self._down_until, self._probing = 0, 0.0, False
         log.warning("read replica %s is back", self.name)
-
-    @property
-    def up(self) -> bool:
-        return not self._down_until
 
     def close(self) -> None:
         with self._lock:
