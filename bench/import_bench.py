@@ -16,7 +16,6 @@ plain RSS would count twice), and what was imported. Target for 100,000 posts on
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from scale import descendants  # noqa: E402
 from wxr_generate import generate  # noqa: E402
 
 
@@ -45,22 +45,7 @@ def _pss(pid: int) -> int:
 
 def _tree_memory(root: int) -> int:
     """Memory of a process and all its descendants (forked workers share pages: PSS, from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
-                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry))
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += _pss(pid)
-        stack.extend(children.get(pid, []))
-    return total
+    return sum(_pss(pid) for pid in [root, *descendants(root)])
 
 
 def _database_size(url: str) -> int:

@@ -697,7 +697,9 @@ def main(argv: list[str] | None = None) -> int:
         say(crawl_table(crawled))
     if not args.no_oracle:
         say("\n### Part 1 hot paths against the oracle\n")
-        if _reachable(ORACLE_PROBE):
+        from rest_bench import reachable
+
+        if reachable(ORACLE_PROBE):
             out = subprocess.run([sys.executable, str(HERE / "rest_bench.py"), "--duration", "10"],
                                  capture_output=True, text=True, check=False)
             say(out.stdout.strip() or out.stderr.strip())
@@ -707,15 +709,6 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.results, "a", encoding="utf-8") as handle:
             handle.write("\n".join(report) + "\n")
     return 0
-
-
-def _reachable(url: str) -> bool:
-    import httpx
-
-    try:
-        return httpx.get(url, timeout=5).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ at all. After the commit the planner's statistics are refreshed (store/maintenan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,10 +122,10 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
             options.save(db, settings)
             for bundle in bundles:
                 write_bundle(db, bundle, settings, report)
-            for source in wxr_sources:
+            if wxr_sources:
                 changes.note_everything(db)  # an export rewrites too much to list
+            for source in wxr_sources:
                 wxr.import_file(db, source, settings, given, report, progress=progress)
-            writer.recount_comments(db)
             derived.refresh(db)
             changes.publish(db)
     finally:
@@ -198,7 +198,7 @@ def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
     taxonomies.setdefault("categories", "category")
     taxonomies.setdefault("tags", "post_tag")
     made = 0
-    for part in _parts(bundle.posts, _STUB_CHUNK):
+    for part in chunks(bundle.posts, _STUB_CHUNK):
         posts = [item for item in part if isinstance(item, dict)]
         users = _Rows(db, "users", [item.get("author") for item in posts])
         terms = _Rows(db, "terms", [i for item in posts for base in taxonomies
@@ -212,18 +212,6 @@ def write_stubs(db: Database, bundle: Bundle, settings: dict[str, Any]) -> int:
 
 
 _STUB_CHUNK = 5000  # posts whose references are looked up together
-
-
-def _parts(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """``items`` in consecutive lists of at most ``size``."""
-    part: list[Any] = []
-    for item in items:
-        part.append(item)
-        if len(part) >= size:
-            yield part
-            part = []
-    if part:
-        yield part
 
 
 def _listed(value: Any) -> list[Any]:

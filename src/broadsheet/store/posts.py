@@ -266,6 +266,13 @@ def _relevance_order(q: PostQuery, terms: list[str]) -> tuple[str, list[Any]]:
     return f"CASE WHEN {sql} THEN 0 ELSE 1 END ASC", [param]
 
 
+_ORDER_COLUMNS = {
+    "date": "posts.date", "id": "posts.id", "title": "posts.title_key", "slug": "posts.slug",
+    "modified": "posts.modified", "author": "posts.author", "parent": "posts.parent",
+    "menu_order": "posts.menu_order", "comment_count": "posts.comment_count",
+}
+
+
 def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:
     order = "ASC" if q.order.upper() == "ASC" else "DESC"
     ob = q.orderby
@@ -278,14 +285,9 @@ def _order_sql(q: PostQuery, terms: list[str] | None) -> tuple[str, list[Any]]:
     if ob == "relevance" and terms is not None:
         sql, params = _relevance_order(q, terms)
         return f"{sql}, posts.date DESC, posts.id DESC", params
-    columns = {
-        "date": "posts.date", "id": "posts.id", "title": "posts.title_key", "slug": "posts.slug",
-        "modified": "posts.modified", "author": "posts.author", "parent": "posts.parent",
-        "menu_order": "posts.menu_order", "comment_count": "posts.comment_count",
-    }
     if ob == "rand":
         return "RANDOM()", []
-    column = columns.get(ob, "posts.date")
+    column = _ORDER_COLUMNS.get(ob, "posts.date")
     if ob == "menu_order":
         return f"posts.menu_order {order}, posts.title_key {order}, posts.id {order}", []
     # Ties: MariaDB returns rows in the order it read them; WordPress's queries read the date
@@ -359,11 +361,7 @@ def query(db: Database, q: PostQuery, remember: Remember | None = None) -> Query
 # ANCHOR_STEP-th row's sort key is remembered per query and content version; a deep page starts
 # from the anchor just before it (an index range) and skips fewer than ANCHOR_STEP rows.
 ANCHOR_STEP = 1000
-_ANCHOR_COLUMNS = {
-    "date": "posts.date", "modified": "posts.modified", "title": "posts.title_key",
-    "slug": "posts.slug", "author": "posts.author", "comment_count": "posts.comment_count",
-    "parent": "posts.parent",
-}
+_ANCHOR_COLUMNS = {k: v for k, v in _ORDER_COLUMNS.items() if k not in ("id", "menu_order")}
 
 
 def _anchored(db: Database, q: PostQuery, where: str, params: list[Any], offset: int,

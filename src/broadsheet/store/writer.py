@@ -90,8 +90,7 @@ def upsert_term(db: Database, term: Term) -> None:
 
 def upsert_user(db: Database, user: User) -> None:
     """Insert or replace a user."""
-    changes.note(db, "user", [user.id])
-    db.execute("DELETE FROM users WHERE id = ?", (user.id,))
+    delete_by_ids(db, "users", [user.id])
     db.execute(
         "INSERT INTO users (id, login, nicename, display_name, email, url, description,"
         " first_name, last_name, nickname, locale, registered, roles, avatar_urls, meta, name_key)"
@@ -151,11 +150,11 @@ def _marks(count: int) -> str:
 
 
 def insert_rows(db: Database, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert many rows: one prepared statement on SQLite, ``COPY … FROM STDIN`` on PostgreSQL
-    (several times faster than a statement per row, inside the same transaction)."""
+    """Insert many rows: one prepared statement on SQLite (and for a few rows), ``COPY … FROM
+    STDIN`` for many on PostgreSQL (several times faster than a statement per row)."""
     if not rows:
         return
-    if db.dialect.name != "postgresql":
+    if db.dialect.name != "postgresql" or len(rows) < _COPY_FROM:
         db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})", rows)
         return
     from psycopg.errors import NumericValueOutOfRange
@@ -170,6 +169,12 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: Sequence
         raise OverflowError(str(exc).splitlines()[0]) from exc
 
 
+_COPY_FROM = 64  # rows from which COPY beats a prepared statement (a COPY has its own round trips)
+# which objects the rows of a table belong to, for the servers' caches (rows keyed by
+# ``post_id`` belong to posts whatever the table)
+_ROW_KINDS = {"posts": "post", "terms": "term", "comments": "comment", "users": "user"}
+
+
 def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "id") -> None:
     """Delete the rows of ``table`` whose ``column`` is one of ``ids`` (a few statements)."""
     _note_rows(db, table, column, ids)
@@ -181,10 +186,7 @@ def delete_by_ids(db: Database, table: str, ids: Sequence[int], column: str = "i
 
 def _note_rows(db: Database, table: str, column: str, ids: Sequence[int]) -> None:
     """Note for the servers' caches which objects the rows of ``table`` belong to."""
-    kind = {"posts": "post", "postmeta": "post", "term_relationships": "post", "terms": "term",
-            "comments": "comment", "users": "user"}.get(table)
-    if column == "post_id":
-        kind = "post"
+    kind = "post" if column == "post_id" else _ROW_KINDS.get(table)
     if kind is not None:
         changes.note(db, kind, ids)
 
@@ -273,7 +275,6 @@ def _comment_values(comment: Comment, search: bool = True) -> tuple[Any, ...]:
 
 def upsert_comments(db: Database, comments: Sequence[Comment], *, search: bool = True) -> None:
     """Insert or replace many comments at once (``search=False``: search text stored later)."""
-    changes.note(db, "comment", [c.id for c in comments])
     changes.note(db, "post", {c.post_id for c in comments})  # their comment counts
     delete_by_ids(db, "comments", [c.id for c in comments])
     insert_rows(db, "comments", _COMMENT_COLUMNS, [_comment_values(c, search) for c in comments])
@@ -291,60 +292,44 @@ def store_rendering(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     ids = [row[0] for row in rows]
     changes.note(db, "post", ids)
     search_index.forget(db, ids)
-    if db.dialect.name == "postgresql":
-        _copy_to_scratch(db, "broadsheet_rendered_posts", _RENDERED_POST_COLUMNS, rows)
-        db.execute(
-            "UPDATE posts SET title_rendered = r.title, content_rendered = r.content,"
-            " excerpt_rendered = r.excerpt, content_rendered_after_blocks = r.after_blocks,"
-            " title_key = r.title_key, excerpt_key = r.excerpt_key, content_key = r.content_key,"
-            " rendered_by = 'broadsheet' FROM broadsheet_rendered_posts r"
-            " WHERE posts.id = r.id AND posts.rendered_by = 'pending'"
-            " AND posts.modified_gmt = r.modified_gmt AND posts.modified = r.modified"
-        )
-    else:
-        db.executemany(
-            "UPDATE posts SET title_rendered = ?, content_rendered = ?, excerpt_rendered = ?,"
-            " content_rendered_after_blocks = ?, title_key = ?, excerpt_key = ?, content_key = ?,"
-            " rendered_by = 'broadsheet'"
-            " WHERE id = ? AND rendered_by = 'pending' AND modified_gmt = ? AND modified = ?",
-            [(*row[1:8], row[0], row[8], row[9]) for row in rows],
-        )
+    _apply_pending(db, "posts", rows, _RENDERED_POST_COLUMNS, ("modified_gmt", "modified"))
     search_index.add(db, ids)
 
 
-_RENDERED_POST_COLUMNS = (
-    ("id", "bigint"), ("title", "text"), ("content", "text"), ("excerpt", "text"),
-    ("after_blocks", "text"), ("title_key", "text"), ("excerpt_key", "text"),
-    ("content_key", "text"), ("modified_gmt", "text"), ("modified", "text"),
-)  # fmt: skip
-_RENDERED_COMMENT_COLUMNS = (("id", "bigint"), ("content", "text"), ("search", "text"))
+_RENDERED_POST_COLUMNS = ("title_rendered", "content_rendered", "excerpt_rendered",
+                          "content_rendered_after_blocks", "title_key", "excerpt_key", "content_key")
 
 
-def _copy_to_scratch(db: Database, table: str, columns: Sequence[tuple[str, str]],
-                     rows: Sequence[Sequence[Any]]) -> None:  # fmt: skip
-    """PostgreSQL: ``rows`` in a temporary table of this transaction (emptied first, dropped at
-    its end), so that one ``UPDATE … FROM`` applies them all instead of a statement per row."""
-    definition = ", ".join(f"{name} {kind}" for name, kind in columns)
-    db.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({definition}) ON COMMIT DROP")
-    db.execute(f"TRUNCATE {table}")
-    insert_rows(db, table, [name for name, _ in columns], rows)
+def _apply_pending(db: Database, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str],
+                   matching: Sequence[str] = ()) -> None:
+    """Store rendered values of pending rows: each row is (id, the ``columns``' values, the
+    values the ``matching`` columns must still have); rows whose id is no longer pending (or
+    whose ``matching`` columns changed meanwhile) are left alone. SQLite: one prepared UPDATE;
+    PostgreSQL: the rows COPYed into a temporary table of this transaction (emptied first,
+    dropped at its end) and one ``UPDATE … FROM`` instead of a statement per row."""
+    assign = ", ".join(f"{c} = {'?' if db.dialect.name != 'postgresql' else 'r.' + c}" for c in columns)
+    if db.dialect.name != "postgresql":
+        tests = "".join(f" AND {c} = ?" for c in matching)
+        db.executemany(
+            f"UPDATE {table} SET {assign}, rendered_by = 'broadsheet'"
+            f" WHERE id = ? AND rendered_by = 'pending'{tests}",
+            [(*row[1:len(columns) + 1], row[0], *row[len(columns) + 1:]) for row in rows],
+        )
+        return
+    scratch = f"broadsheet_rendered_{table}"
+    names = ["id", *columns, *matching]
+    definition = ", ".join(f"{name} {'bigint' if name == 'id' else 'text'}" for name in names)
+    db.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} ({definition}) ON COMMIT DROP")
+    db.execute(f"TRUNCATE {scratch}")
+    insert_rows(db, scratch, names, rows)
+    tests = "".join(f" AND {table}.{c} = r.{c}" for c in matching)
+    db.execute(f"UPDATE {table} SET {assign}, rendered_by = 'broadsheet' FROM {scratch} r"
+               f" WHERE {table}.id = r.id AND {table}.rendered_by = 'pending'{tests}")
 
 
 def store_comment_rendering(db: Database, rows: Sequence[tuple[int, str, str]]) -> None:
     """Store renderings and search text of pending comments: (id, content, search) rows."""
-    changes.note(db, "comment", [row[0] for row in rows])
     if not rows:
         return
-    if db.dialect.name == "postgresql":
-        _copy_to_scratch(db, "broadsheet_rendered_comments", _RENDERED_COMMENT_COLUMNS, rows)
-        db.execute(
-            "UPDATE comments SET content_rendered = r.content, search_text = r.search,"
-            " rendered_by = 'broadsheet' FROM broadsheet_rendered_comments r"
-            " WHERE comments.id = r.id AND comments.rendered_by = 'pending'"
-        )
-        return
-    db.executemany(
-        "UPDATE comments SET content_rendered = ?, search_text = ?, rendered_by = 'broadsheet'"
-        " WHERE id = ? AND rendered_by = 'pending'",
-        [(content, search, comment_id) for comment_id, content, search in rows],
-    )
+    changes.note(db, "comment", [row[0] for row in rows])
+    _apply_pending(db, "comments", rows, ("content_rendered", "search_text"))
