@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .core import Core, HttpRequest, too_large
+from .core import UNCACHEABLE_HEADERS, Core, HttpRequest, too_large
 from .db import connect
 from .rest.server import Served
 
@@ -55,6 +55,11 @@ class BroadsheetApp:
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         if scope.proto != "http":
             return
+        if not any(name in scope.headers for name in UNCACHEABLE_HEADERS):  # granian's lookups
+            hit = self.core.anonymous_hit(scope.method, scope.path, scope.query_string)
+            if hit is not None:
+                proto.response_bytes(hit.status, hit.headers, hit.body)
+                return
         headers = [(k.lower(), v) for k, v in scope.headers.items()]
         request = HttpRequest(scope.method, scope.path, scope.query_string, headers)
         served = await _answer(self.core, request, lambda limit: _rsgi_body(proto, limit))

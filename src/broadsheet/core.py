@@ -143,6 +143,14 @@ class Core:
             return None
         return ("response", user, request.method, request.path, request.query_string)
 
+    def anonymous_hit(self, method: str, path: str, query_string: str) -> Served | None:
+        """The kept answer to a GET or HEAD that carries none of :data:`UNCACHEABLE_HEADERS`
+        (so no credentials either: its user is anonymous), looked up before a transport
+        builds the whole :class:`HttpRequest`; the same key :meth:`cache_key` gives."""
+        if not self.response_cache or method not in ("GET", "HEAD"):
+            return None
+        return self.cached(("response", None, method, path, query_string))
+
     def cached(self, key: tuple[Any, ...] | None) -> Served | None:
         """The answer kept under ``key``, if any (no database work: safe on the event loop)."""
         if key is None:
