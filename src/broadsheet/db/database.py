@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 
+from .. import budget
 from .core import DatabaseError, Lease
 from .migrate import migrate, schema_version
 
@@ -92,6 +93,7 @@ class Database:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement and return its cursor (or, on PostgreSQL outside a block, its rows
         read ahead, with the same ``fetchone``/``fetchall``/``rowcount``)."""
+        budget.check()
         t = self._held()
         try:
             if t.lease is None:
@@ -101,6 +103,10 @@ class Database:
             return cur
         except self._out_of_range as exc:
             raise OverflowError(str(exc).splitlines()[0]) from exc
+        except Exception as exc:
+            if budget.expired():  # interrupted for the request's time budget (budget.py)
+                raise budget.Overtime from exc
+            raise
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many parameter rows."""

@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool
 
 from .core import DIALECTS, DatabaseError, Lease, Rows
 from .listener import Listener
-from .replicas import BEGIN_READ, Replica, parse_lsn, replica_order, write_mark
+from .replicas import Replica, begin_read, parse_lsn, replica_order, write_mark
 from .urls import PgTarget, pg_target, redact
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class PostgresSource:
     # -- blocks ---------------------------------------------------------------------------------
     def open_read(self, pinned: Lease | None) -> Lease:
         if pinned is not None:
-            pinned.conn.execute(BEGIN_READ)
+            pinned.conn.execute(begin_read())
             return pinned
         if self._replicas:
             need = self.mark.lsn
@@ -109,7 +109,7 @@ class PostgresSource:
                 lease = replica.begin(need)
                 if lease is not None:
                     return lease
-        return self._begin_on_primary(BEGIN_READ)
+        return self._begin_on_primary(begin_read())
 
     def open_write(self, pinned: Lease | None) -> Lease:
         if pinned is not None:

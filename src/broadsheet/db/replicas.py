@@ -17,6 +17,7 @@ from time import monotonic
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from .. import budget
 from .core import Lease
 
 CHECK_INTERVAL = 0.1  # seconds between two replay-position checks of a lagging replica
@@ -25,6 +26,13 @@ DOWN_MIN, DOWN_MAX = 0.25, 10.0  # how long a failed replica is left alone (doub
 PROBE_WAIT = 5.0
 
 BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+def begin_read() -> str:
+    """The statement opening a read snapshot: with a ``statement_timeout`` of the time left
+    when the thread answers a request with a time budget (budget.py), in the same round trip."""
+    left = budget.statement_timeout_ms()
+    return BEGIN_READ if left is None else f"{BEGIN_READ}; SET LOCAL statement_timeout = {left}"
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +105,7 @@ class Replica:
                 if need > self.replayed:
                     lease.release()
                     return None
-            conn.execute(BEGIN_READ)
+            conn.execute(begin_read())
         except psycopg.Error:
             lease.broken = True
             lease.release()

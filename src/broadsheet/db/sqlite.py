@@ -15,9 +15,11 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from .. import budget
 from .core import DIALECTS, DatabaseError, Lease
 
 BUSY_TIMEOUT_MS = 10_000
+BUDGET_CHECK_STEPS = 20_000  # virtual-machine steps between checks of the request's deadline
 
 
 def _strpos(haystack: str | None, needle: str | None) -> int | None:
@@ -35,6 +37,8 @@ def open_connection(path: str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.create_function("strpos", 2, _strpos, deterministic=True)
+        # A statement running past its request's deadline is interrupted (see budget.py).
+        conn.set_progress_handler(budget.expired, BUDGET_CHECK_STEPS)
     except BaseException:
         conn.close()
         raise
