@@ -13,6 +13,7 @@ from typing import Any
 
 from .core import UNCACHEABLE_HEADERS, Core, HttpRequest, too_large
 from .db import connect
+from .limits import Limits
 from .rest.server import Served
 
 
@@ -72,12 +73,20 @@ async def _answer(core: Core, request: HttpRequest,
     core."""
     if request.method not in ("GET", "HEAD"):
         if _declared_length(request) > core.max_body:
-            return too_large()
+            return _unread()
         body = await read_body(core.max_body)
         if body is None:
-            return too_large()
+            return _unread()
         request.body = body
     return await core.serve(request)
+
+
+def _unread() -> Served:
+    """413 for a body left unread: the connection closes after it (the client would otherwise
+    send its next request after the rest of the body)."""
+    served = too_large()
+    served.headers.append(("Connection", "close"))
+    return served
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -127,10 +136,11 @@ async def _lifespan(core: Core, receive: Any, send: Any) -> None:
 
 
 def create_app(database_url: str, *, cache: bool = True, cache_mb: float | None = None,
-               threads: int | None = None, replicas: list[str] | None = None) -> BroadsheetApp:
+               threads: int | None = None, replicas: list[str] | None = None,
+               limits: Limits | None = None) -> BroadsheetApp:
     """The application serving the site stored at ``database_url``."""
     from .core import DEFAULT_THREADS, cache_budget
 
     db = connect(database_url, replicas=replicas)
     return BroadsheetApp(Core(db, cache_bytes=cache_budget(cache_mb), response_cache=cache,
-                              threads=threads or DEFAULT_THREADS))
+                              threads=threads or DEFAULT_THREADS, limits=limits))

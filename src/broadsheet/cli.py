@@ -84,6 +84,31 @@ def _progress() -> Any:
     return show
 
 
+# The serve options for the limits of ``limits.py``: flag, field, unit of the value, help.
+_LIMIT_OPTIONS = [
+    ("--max-connections", "max_connections", "", "Connections each worker holds at once; more wait to be accepted."),
+    ("--header-timeout", "header_timeout", "s", "Seconds a connection may take to send a request's headers, or stay idle between requests."),
+    ("--max-header-kb", "max_header_bytes", "KiB", "Largest request headers: granian answers 431 once what it has read passes this (it reads in chunks, so a little more may get through)."),
+    ("--max-url-kb", "max_url_bytes", "KiB", "Longest path and query string (414 beyond)."),
+    ("--max-body-mb", "max_body_bytes", "MiB", "Largest request body (413 beyond; the rest is not read)."),
+    ("--time-budget", "time_budget", "s", "Seconds a request may take (503 beyond; 0: no limit)."),
+    ("--drain-timeout", "drain_timeout", "s", "Seconds SIGTERM waits for requests in progress."),
+]
+
+
+def _limit_options(func: Any) -> Any:
+    from .limits import ENV, Limits
+
+    defaults = Limits()
+    for flag, name, unit, text in reversed(_LIMIT_OPTIONS):
+        env, scale = ENV[name]
+        default = getattr(defaults, name) / scale
+        shown = f"{default:g}{' ' + unit if unit else ''}"
+        func = click.option(flag, name, type=click.FloatRange(min=0), envvar=env,
+                            help=f"{text} (env {env}; default {shown})")(func)
+    return func
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -97,12 +122,15 @@ def _progress() -> Any:
                    "(env BROADSHEET_CACHE_MB; default 128).")
 @click.option("--no-cache", is_flag=True, envvar="BROADSHEET_NO_CACHE",
               help="Do not keep whole answers (rows and objects are still cached).")
+@_limit_options
 @_database_option
 @_replica_option
 def serve_command(host: str, port: int, workers: int | None, threads: int | None, cache_mb: float | None,
-                  no_cache: bool, database: str) -> None:
+                  no_cache: bool, database: str, **limit_values: float | None) -> None:
     """Serve the site (REST API at its own URL's path) until SIGINT or SIGTERM, which let
-    requests in progress finish."""
+    requests in progress finish (within --drain-timeout)."""
+    from .limits import ENV, Limits
+
     try:
         connect(database).close()
     except DatabaseError as exc:
@@ -114,14 +142,34 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
         os.environ["BROADSHEET_THREADS"] = str(threads)
     if cache_mb:
         os.environ["BROADSHEET_CACHE_MB"] = str(cache_mb)
+    for name, value in limit_values.items():  # the workers read them from the environment
+        if value is not None:
+            os.environ[ENV[name][0]] = f"{value:g}"
+    limits = Limits.from_env()
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
+    _allow_open_files(limits.max_connections + 256)
     workers = workers or os.cpu_count() or 1
+    http1 = HTTP1Settings(header_read_timeout=int(min(max(limits.header_timeout, 0.001), 60) * 1000),
+                          max_buffer_size=max(8192, limits.max_header_bytes + limits.max_url_bytes))
     server = Granian("broadsheet.asgi:app", address=host, port=port, interface=Interfaces.RSGI, workers=workers,
-                     log_access=False, respawn_failed_workers=True, workers_kill_timeout=30)
+                     log_access=False, respawn_failed_workers=True, backpressure=max(1, limits.max_connections),
+                     http1_settings=http1, workers_kill_timeout=max(1, round(limits.drain_timeout)))
     click.echo(f"Serving {database} on http://{host}:{port}/ with {workers} worker(s)", err=True)
     server.serve()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit toward ``wanted`` (each connection is a file); the
+    workers inherit it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 @main.command("render")

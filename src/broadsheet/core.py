@@ -9,7 +9,11 @@ and other surfaces later), falling back to a 404 page. The ASGI and RSGI adapter
 
 Concurrency: database work never runs on the event loop. ``Core.serve`` answers a cache hit
 directly (a dictionary lookup) and runs everything else in a thread pool (``threads``), each
-thread with its own database connection (``db.reading()``, see ``db/``). Memory: everything the
+thread with its own database connection (``db.reading()``, see ``db/``). Requests likely to be
+expensive (``_embed``, ``search``, long pages) have a lane of their own (half the threads), so
+they never hold up cheap ones. Limits (``limits.py``): an over-long URL gets 414, an oversized
+body 413, and a request that runs past its time budget a 503 (its
+thread is stopped at its next database statement, see ``budget.py``). Memory: everything the
 process keeps — rows, built objects, route matches, answers — lives in one
 :class:`~broadsheet.lru.BoundedCache` with one byte budget (``--cache-mb``). Invalidation: a
 watcher thread learns of new content versions (PostgreSQL ``LISTEN``, and a poll of the version
@@ -22,16 +26,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any, Protocol
 
-from . import clock
+from . import budget, clock
 from .db import Database
 from .env import Env
+from .limits import Limits
 from .lru import ANY, BoundedCache, Dependencies
 from .rest.mount import RestMount, error_answer
 from .rest.request import parse_php_query
@@ -42,8 +49,12 @@ log = logging.getLogger("broadsheet")
 
 DEFAULT_CACHE_MB = 128
 DEFAULT_THREADS = 4
-MAX_BODY = 10 * 1024 * 1024
 POLL_INTERVAL = 0.5  # seconds between checks of the version stamp
+GRACE = 1.0  # seconds past its budget a request's thread has to notice before the loop answers 503
+RETRY_AFTER = "5"  # seconds, in a 503's Retry-After
+
+# Parameters that make a request likely to be expensive: it goes to the heavy lane.
+_HEAVY = re.compile(r"(?:^|&)(?:_embed|search=|per_page=(?:[2-9]\d|\d{3}))")
 
 # Request headers that can make an answer differ from what any other caller gets: such answers
 # are not kept (credentials until logins exist; Origin echoes into CORS headers).
@@ -110,17 +121,18 @@ class Core:
     """The server without a socket."""
 
     def __init__(self, db: Database, *, cache_bytes: int | None = None, response_cache: bool = True,
-                 threads: int = DEFAULT_THREADS, watch: bool = True, max_body: int = MAX_BODY) -> None:
+                 threads: int = DEFAULT_THREADS, watch: bool = True, limits: Limits | None = None) -> None:
         self.db = db
         self.store = BoundedCache(cache_bytes if cache_bytes is not None else cache_budget())
         self.response_cache = response_cache
-        self.max_body = max_body
+        self.limits = limits or Limits()
+        self.max_body = self.limits.max_body_bytes
         self.threads = max(1, threads)
         self._lock = threading.Lock()
         with db.reading():
             self.store.generation = changes.current(db)
             self.service = Service(db, self.store)
-        self._pool: ThreadPoolExecutor | None = None
+        self._pools: dict[bool, ThreadPoolExecutor] = {}  # by lane: heavy or not
         self._target = 0
         self._wake = threading.Event()
         self._stopped = False
@@ -160,38 +172,78 @@ class Core:
             return None
         return served  # type: ignore[no-any-return]
 
+    def refuse(self, request: HttpRequest) -> Served | None:
+        """The answer to a request over a size limit (414, 413), or None. (Headers are
+        limited by the HTTP server: granian answers 431 past ``max_header_bytes``.)"""
+        limits = self.limits
+        if len(request.path) + len(request.query_string) > limits.max_url_bytes:
+            return error_answer(414, "rest_uri_too_long", "The request URL is longer than this server accepts.")
+        if len(request.body) > limits.max_body_bytes:
+            return too_large()
+        return None
+
     def handle(self, request: HttpRequest) -> Served:
         """Answer one request (blocking: database work happens here)."""
-        if len(request.body) > self.max_body:
-            return too_large()
+        deadline = self._deadline()
+        refused = self.refuse(request)
+        if refused is not None:
+            return refused
         user = self.authenticate(request)
         key = self.cache_key(request, user)
-        return self.cached(key) or self._answer(request, user, key)
+        return self.cached(key) or self._answer(request, user, key, deadline)
 
     async def serve(self, request: HttpRequest) -> Served:
         """Answer one request from the event loop (the adapters have refused an oversized
-        body): hits at once, the rest in the thread pool."""
+        body): hits at once, the rest in a thread pool, a 503 once past the time budget."""
+        deadline = self._deadline()
+        refused = self.refuse(request)
+        if refused is not None:
+            return refused
         user = self.authenticate(request)
         key = self.cache_key(request, user)
         hit = self.cached(key)
         if hit is not None:
             return hit
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="broadsheet")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._answer, request, user, key)
+        pool = self._pool(bool(_HEAVY.search(request.query_string)))
+        work = asyncio.get_running_loop().run_in_executor(pool, self._answer, request, user, key, deadline)
+        if deadline is None:
+            return await work
+        try:  # the thread stops at its next statement; this bounds pure-Python work too
+            return await asyncio.wait_for(asyncio.shield(work), deadline + GRACE - monotonic())
+        except TimeoutError:
+            return overtime()
 
-    def _answer(self, request: HttpRequest, user: Any, key: tuple[Any, ...] | None) -> Served:
+    def _deadline(self) -> float | None:
+        budget_s = self.limits.budget
+        return None if budget_s is None else monotonic() + budget_s
+
+    def _pool(self, heavy: bool) -> ThreadPoolExecutor:
+        """The thread pool of a lane: the heavy lane has half the threads (at least one)."""
+        pool = self._pools.get(heavy)
+        if pool is None:
+            size = max(1, self.threads // 2) if heavy else self.threads
+            prefix = "broadsheet-heavy" if heavy else "broadsheet"
+            pool = self._pools[heavy] = ThreadPoolExecutor(size, thread_name_prefix=prefix)
+        return pool
+
+    def _answer(self, request: HttpRequest, user: Any, key: tuple[Any, ...] | None,
+                deadline: float | None = None) -> Served:
         """A request the cache could not answer: one snapshot, the mount, then keep the answer."""
         query = parse_php_query(request.query_string)
-        with self.db.reading():
-            version = changes.current(self.db)
-            service = self._catch_up(version)
-            claimed = service.claim(request.path, query)
-            if claimed is None:
-                return not_found()
-            mount, route = claimed
-            with service.env.cache.reading_at(version), Dependencies.collect() as read:
-                served = mount.handle(request, query, route, user)
+        try:
+            with budget.until(deadline), self.db.reading():
+                budget.check()  # it may have waited its whole budget for a thread
+                version = changes.current(self.db)
+                with budget.until(None):  # catching up is shared work: never left half done
+                    service = self._catch_up(version)
+                claimed = service.claim(request.path, query)
+                if claimed is None:
+                    return not_found()
+                mount, route = claimed
+                with service.env.cache.reading_at(version), Dependencies.collect() as read:
+                    served = mount.handle(request, query, route, user)
+        except budget.Overtime:
+            return overtime()
         if key is not None and served.status < 500:
             self.store.put(key, served, tags=read, size=_served_size(served, key), generation=version)
         return served
@@ -244,8 +296,8 @@ class Core:
         """Stop the watcher and the thread pool, and close the database."""
         self._stopped = True
         self._wake.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        for pool in list(self._pools.values()):
+            pool.shutdown(wait=True)
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         self.db.close()
@@ -288,3 +340,11 @@ def not_found() -> Served:
 def too_large() -> Served:
     """413 for a request body over the limit."""
     return error_answer(413, "rest_request_too_large", "The request body is larger than this server accepts.")
+
+
+def overtime() -> Served:
+    """503 for a request that ran past its time budget: the client may try again."""
+    served = error_answer(503, "rest_request_timeout",
+                          "The request took longer than this server allows. Try again, or ask for less.")
+    served.headers.append(("Retry-After", RETRY_AFTER))
+    return served
