@@ -16,12 +16,6 @@ from broadsheet import golden
 from ..conftest import GOLDEN
 
 KNOWN = {
-    "index": "Broadsheet lists only the namespaces and routes it serves (no block-editor/admin routes)",
-    "index_fields_name": "namespaces lists only oembed/1.0 and wp/v2",
-    "ns_wp_v2": "the wp/v2 index lists only the routes Broadsheet serves",
-    "types": "editor-only post types (menus, reusable blocks, templates, navigation) are not served",
-    "taxonomies": "the nav_menu taxonomy is not served",
-    "block_types_anon": "the block-types route is not served (404 rest_no_route)",
     "posts_orderby_author": "tie order among posts of the same author is MariaDB's (undefined)",
     "posts_orderby_comment_count": "tie order among posts with equal comment counts is MariaDB's (undefined)",
     "posts_envelope": "WordPress 6.7 puts targetHints in _envelope bodies; the oracle's emulation misses them",

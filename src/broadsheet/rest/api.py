@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .comments import CommentsController
+from .editor import EditorRoutes
 from .index import IndexController
 from .oembed import OEmbedController
 from .posts import PostsController
@@ -31,16 +32,30 @@ def build_server(env: Env) -> RestServer:
     )
     index = IndexController(server, site)
     index.register()
+    editor = EditorRoutes(env, server, index)  # the block editor's and admin's routes
+    editor.register("root")
     index.register_namespace("oembed/1.0")
     OEmbedController(env, server).register()
     index.register_namespace("wp/v2")
-    for post_type in site.rest_post_types():
+    post_types = site.rest_post_types()
+    for post_type in [pt for pt in post_types if pt.builtin]:
+        PostsController(env, server, post_type).register()
+    editor.register("post_types")
+    for post_type in [pt for pt in post_types if not pt.builtin]:
         PostsController(env, server, post_type).register()
     RegistriesController(env, server).register()
-    for taxonomy in site.rest_taxonomies():
+    taxonomies = site.rest_taxonomies()
+    for taxonomy in taxonomies:
         TermsController(env, server, taxonomy).register()
+        if taxonomy.name == "post_tag":
+            editor.register("taxonomies")
+    if "post_tag" not in [t.name for t in taxonomies]:
+        editor.register("taxonomies")
     UsersController(env, server).register()
+    editor.register("users")
     CommentsController(env, server).register()
     SearchController(env, server).register()
+    editor.register("search")
     SettingsController(env, server).register()
+    editor.register("settings")
     return server

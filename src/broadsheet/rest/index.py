@@ -93,7 +93,7 @@ class IndexController:
             data["page_on_front"] = int(settings["page_on_front"] or 0)
             data["show_on_front"] = settings["show_on_front"]
         data["namespaces"] = list(self.server.router.namespaces)
-        data["authentication"] = self.authentication
+        data["authentication"] = self._authentication()
         routes = list(self.server.router.routes.values())
         data["routes"] = describe_routes(self.server, routes, str(request.get("context") or "view"))
         response = Response(data)
@@ -114,6 +114,17 @@ class IndexController:
             if is_included("site_icon", fields) or is_included("site_icon_url", fields):
                 self._add_icon(response, icon)
         return response
+
+    def _authentication(self) -> Any:
+        """What the index says about authentication: application passwords, where WordPress
+        offers them (setting ``application_passwords``)."""
+        if self.authentication:
+            return self.authentication
+        if not self.site.settings["application_passwords"]:
+            return []
+        site_url = str(self.site.settings["url"]).rstrip("/")
+        return {"application-passwords": {"endpoints": {
+            "authorization": f"{site_url}/wp-admin/authorize-application.php"}}}
 
     def _add_logo(self, response: Response, logo: int) -> None:
         response.data["site_logo"] = logo

@@ -92,7 +92,7 @@ def paginate_headers(response: Any, total: int, per_page: int, page: int, base_u
     response.headers["X-WP-TotalPages"] = str(max_pages)
     links = []
     if page > 1:
-        prev_page = min(page - 1, max_pages) if max_pages else page - 1
+        prev_page = min(page - 1, max_pages)  # page=0 when nothing matched, as WordPress writes it
         links.append(f'<{base_url}?{collection_link_query(query, prev_page)}>; rel="prev"')
     if max_pages > page:
         links.append(f'<{base_url}?{collection_link_query(query, page + 1)}>; rel="next"')

@@ -68,8 +68,13 @@ class PostView:
 
     @cached_property
     def post_type(self) -> PostType:
-        """The post's registered type."""
-        return self.env.site.post_types[self.post.type]
+        """The post's registered type (one of the site's, or of the block editor's)."""
+        from .editor import post_type
+
+        found = self.env.site.post_types.get(self.post.type) or post_type(self.post.type)
+        if found is None:
+            raise KeyError(self.post.type)
+        return found
 
     @cached_property
     def terms(self) -> list[Term]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..phpjson import JsonObject
 from ..site import PostType, Taxonomy
+from . import editor
 from .errors import RestError, forbidden
 from .fields import is_included, parse_fields
 from .links import compact
@@ -96,7 +97,7 @@ class RegistriesController:
         data["slug"] = pt.name
         data["icon"] = pt.icon
         if context != "embed":
-            data["taxonomies"] = [t.name for t in self.env.site.taxonomies_for(pt.name)]
+            data["taxonomies"] = self._type_taxonomies(pt)
         data["rest_base"] = pt.rest_base
         data["rest_namespace"] = pt.rest_namespace
         if self.env.site.compat.type_template_fields and context != "embed":
@@ -108,14 +109,26 @@ class RegistriesController:
         response.add_link("https://api.w.org/items", self.env.site.rest_url(f"/{pt.rest_namespace}/{pt.rest_base}"))
         return {**response.data, "_links": compact(response.links)}
 
+    def _type_taxonomies(self, pt: PostType) -> list[str]:
+        if self.env.site.post_types.get(pt.name) is None:
+            return editor.type_taxonomies(pt.name)
+        return [t.name for t in self.env.site.taxonomies_for(pt.name)]
+
+    def post_types(self) -> list[PostType]:
+        """Every REST post type in WordPress's order: core's, the editor's, the site's own."""
+        site_types = self.env.site.rest_post_types()
+        return [*[pt for pt in site_types if pt.builtin], *editor.post_types(),
+                *[pt for pt in site_types if not pt.builtin]]
+
     def get_types(self, request: Request) -> Any:
         """Every REST post type, keyed by name."""
-        out = {pt.name: self.type_data(pt, request) for pt in self.env.site.rest_post_types()}
+        out = {pt.name: self.type_data(pt, request) for pt in self.post_types()}
         return out or JsonObject()
 
     def get_type(self, request: Request) -> Any:
         """One post type."""
-        pt = self.env.site.post_types.get(str(request.get("type")))
+        name = str(request.get("type"))
+        pt = self.env.site.post_types.get(name) or editor.post_type(name)
         if pt is None:
             raise RestError("rest_type_invalid", "Invalid post type.", status=404)
         if request.get("context") == "edit":
@@ -148,17 +161,25 @@ class RegistriesController:
                           self.env.site.rest_url(f"/{tax.rest_namespace}/{tax.rest_base}"))
         return {**response.data, "_links": compact(response.links)}
 
+    def taxonomies(self) -> list[Taxonomy]:
+        """Every REST taxonomy in WordPress's order (navigation menus after tags)."""
+        return editor.with_taxonomies(self.env.site.rest_taxonomies())
+
+    def _taxonomy(self, name: str) -> Taxonomy | None:
+        return self.env.site.taxonomies.get(name) or editor.taxonomy(name)
+
     def get_taxonomies(self, request: Request) -> Any:
         """Every REST taxonomy (optionally of one post type), keyed by name."""
         type_name = request.get("type")
-        taxes = (self.env.site.taxonomies_for(str(type_name)) if type_name
-                 else self.env.site.rest_taxonomies())
+        taxes = self.taxonomies()
+        if type_name:
+            taxes = [t for t in taxes if str(type_name) in t.object_types]
         out = {t.name: self.taxonomy_data(t, request) for t in taxes if t.show_in_rest}
         return out or JsonObject()
 
     def taxonomy_permission(self, request: Request) -> bool | RestError:
         """A taxonomy outside REST is forbidden; edit context needs assign_terms."""
-        tax = self.env.site.taxonomies.get(str(request.get("taxonomy")))
+        tax = self._taxonomy(str(request.get("taxonomy")))
         if tax is not None:
             if not tax.show_in_rest:
                 return False
@@ -169,7 +190,7 @@ class RegistriesController:
 
     def get_taxonomy(self, request: Request) -> Any:
         """One taxonomy."""
-        tax = self.env.site.taxonomies.get(str(request.get("taxonomy")))
+        tax = self._taxonomy(str(request.get("taxonomy")))
         if tax is None:
             raise RestError("rest_taxonomy_invalid", "Invalid taxonomy.", status=404)
         return self.taxonomy_data(tax, request)

@@ -51,7 +51,8 @@ class Route:
     regex: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.regex = re.compile("^" + self.pattern + "$", re.I)
+        # PCRE without the u flag: \w, \d and \s are ASCII only
+        self.regex = re.compile("^" + self.pattern + "$", re.I | re.ASCII)
 
     @property
     def has_path_variables(self) -> bool:

@@ -287,11 +287,21 @@ def _post_properties(env: Env, pt: PostType) -> dict[str, Prop]:
         hooks={"validate_callback": _template_check(env)},
     )
     props.update(_taxonomy_props(env, pt))
+    if pt.name == "wp_block":
+        _raw_only(props)
     if pt.name == "attachment":
         props.update(_attachment_props(env))
         del props["password"]
     props.update(_additional_fields(env, pt.name))
     return props
+
+
+def _raw_only(props: dict[str, Prop]) -> None:
+    """Reusable blocks: title and content are raw markup in every context, never rendered."""
+    for name in ("title", "content"):
+        inner = {k: v for k, v in props[name]["properties"].items() if k != "rendered"}
+        inner["raw"] = {**inner["raw"], "context": ["view", "edit"]}
+        props[name] = {**props[name], "properties": inner}
 
 
 def _action_link(env: Env, pt: PostType, rel: str, title: str, target: Prop) -> Prop:
