@@ -1,17 +1,37 @@
-"""The ``broadsheet`` command: each subcommand parses its options and calls one function."""
+"""The ``broadsheet`` command: each subcommand parses its options and calls one function.
+
+Whatever a command raises becomes one line on stderr (``broadsheet: …``, what failed and what
+to do) and exit status 1: :func:`explain` is the one place that knows what each failure means.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
 
 from . import settings
-from .db import DEFAULT_URL, REPLICAS_ENV, DatabaseError, connect, redact, replica_urls
+from .db import (
+    DEFAULT_URL,
+    REPLICAS_ENV,
+    Database,
+    DatabaseBusy,
+    DatabaseError,
+    connect,
+    exclusive,
+    redact,
+    replica_urls,
+)
 
 DATABASE_ENV = "BROADSHEET_DATABASE_URL"
+WAIT_ENV = "BROADSHEET_WAIT"
+DEBUG_ENV = "BROADSHEET_DEBUG"
 
 
 def _database_option(func: Any) -> Any:
@@ -40,12 +60,47 @@ def _replica_option(func: Any) -> Any:
     )(func)
 
 
+def _wait_option(func: Any) -> Any:
+    return click.option(
+        "--wait", "wait", type=click.FloatRange(min=0), envvar=WAIT_ENV, metavar="SECONDS",
+        help="While another import or maintenance command runs on the database, wait at most this "
+             f"long, then fail (env {WAIT_ENV}; default: wait until it has finished; 0: fail at once).",
+    )(func)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"broadsheet: {message}", err=True)
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@contextmanager
+def _exclusive(database: str, command: str, wait: float | None, *, migrate: bool = True) -> Iterator[Database]:
+    """The database, held for a command that writes in bulk (one such command at a time)."""
+    with exclusive(database, command, wait=wait, migrate=migrate,
+                   waiting=lambda message: click.echo(f"broadsheet: {message}", err=True)) as db:
+        yield db
+
+
+class _Command(click.Command):
+    """A subcommand whose failures are explained in one line (BROADSHEET_DEBUG=1: raised as
+    they are, with their traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _fail(explain(exc, ctx.params.get("database")))
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="broadsheet")
 def main() -> None:
     """Broadsheet: a news archive server that speaks the WordPress REST API."""
@@ -56,18 +111,17 @@ def main() -> None:
 @click.option("--site-settings", "settings_file", type=click.Path(dir_okay=False),
               help="JSON object of WordPress option names and values (overrides what the sources say).")
 @click.option("--auth", help="USER:APPLICATION_PASSWORD for crawling a live site with edit access.")
+@_wait_option
 @_database_option
-def import_command(sources: tuple[str, ...], settings_file: str | None, auth: str | None, database: str) -> None:
+def import_command(sources: tuple[str, ...], settings_file: str | None, auth: str | None, wait: float | None,
+                   database: str) -> None:
     """Import REST JSON files, dump folders, live sites (http/https URLs) or WXR exports."""
-    from .importer import ImportError_, load_settings_file, run_import
+    from .importer import load_settings_file, run_import
 
-    try:
-        settings = load_settings_file(settings_file) if settings_file else None
-        db = connect(database)
-        progress = _progress()
+    settings = load_settings_file(settings_file) if settings_file else None
+    progress = _progress()
+    with _exclusive(database, "import", wait) as db:
         report = run_import(db, list(sources), site_settings=settings, auth=auth, progress=progress)
-    except (ImportError_, DatabaseError) as exc:
-        _fail(str(exc))
     if progress is not None:
         click.echo("", err=True)
     click.echo(report.summary())
@@ -196,29 +250,144 @@ def render_command(title: bool, excerpt: bool, home: str, wp_version: str) -> No
 
 @main.command("rerender")
 @click.option("--type", "types", multiple=True, help="Only posts of this type (repeatable).")
+@_wait_option
 @_database_option
-def rerender_command(types: tuple[str, ...], database: str) -> None:
+def rerender_command(types: tuple[str, ...], wait: float | None, database: str) -> None:
     """Render every stored post with raw content again (explicitly; never done implicitly)."""
     from .importer import rerender
 
-    try:
-        db = connect(database)
+    with _exclusive(database, "rerender", wait) as db:
         count = rerender(db, types=list(types) or None, progress=_progress())
-    except DatabaseError as exc:
-        _fail(str(exc))
     click.echo(f"rendered {count} posts again")
 
 
 @main.command("migrate")
+@_wait_option
 @_database_option
-def migrate_command(database: str) -> None:
+def migrate_command(wait: float | None, database: str) -> None:
     """Create or upgrade the database schema."""
-    try:
-        db = connect(database, migrate=False)
+    with _exclusive(database, "migrate", wait, migrate=False) as db:
         applied = db.migrate()
-    except DatabaseError as exc:
-        _fail(str(exc))
-    click.echo(f"schema at version {db.schema_version()}" + (f" (applied {applied})" if applied else ""))
+        version = db.schema_version()
+    click.echo(f"schema at version {version}" + (f" (applied {applied})" if applied else ""))
+
+
+# -- what a failure means ---------------------------------------------------------------------------
+
+
+def explain(exc: BaseException, database: str | None = None) -> str:
+    """One line for a failure: what failed and what to do. Along the chain of causes, outermost
+    first, the first that is bad input or a failure known by its kind speaks (a disk found full
+    is what matters, not the rollback that failed after it); then the database layer's own
+    one-line errors; then what a driver or the system said."""
+    from .importer import ImportError_
+
+    chain = list(_causes(exc))
+    db = redact(database) if database else "the database"
+    for cause in chain:
+        message = _line(cause) if isinstance(cause, ImportError_) else _known(cause, db)
+        if message:
+            return message
+    for cause in chain:
+        message = _line(cause) if isinstance(cause, DatabaseError) else _driver(cause, db)
+        if message:
+            return message
+    return (f"unexpected {type(exc).__name__}: {_line(exc)} (a bug: please report it; {DEBUG_ENV}=1 shows "
+            "where it happened)")
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _line(exc: BaseException) -> str:
+    """The first line of an exception's message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_AGAIN = "run the command again; the database is as it was"
+
+
+def _known(exc: BaseException, db: str) -> str | None:
+    """The failures that mean one thing whatever raised them."""
+    import sqlite3
+
+    import httpx
+    import psycopg
+    import psycopg_pool
+
+    if isinstance(exc, DatabaseBusy):
+        return f"{exc}: try again once it has finished, or wait longer with --wait SECONDS"
+    if isinstance(exc, sqlite3.Error):
+        text = _line(exc)
+        if "readonly" in text or "read-only" in text:
+            return f"{db} is read-only ({text}): make the database file and its folder writable for this user; nothing was changed"
+        if "disk is full" in text:
+            return f"the disk holding {db} is full ({text}): free some space and {_AGAIN}"
+        if "unable to open database file" in text:
+            return f"cannot open {db} ({text}): its folder must exist and be writable for this user"
+        if "disk I/O error" in text:
+            return f"the disk holding {db} failed ({text}): check it, then {_AGAIN}"
+        if "database is locked" in text:
+            return f"{db} is locked by another program that writes to it ({text}): {_AGAIN} once it is done"
+        return None
+    if isinstance(exc, psycopg.errors.DiskFull):
+        return f"the PostgreSQL server of {db} has no space left ({_line(exc)}): free some space there and {_AGAIN}"
+    if isinstance(exc, (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.InsufficientPrivilege)):
+        return (f"{db} does not accept writes from this connection ({_line(exc)}): use the primary server and a "
+                "role that may write; nothing was changed")
+    if isinstance(exc, (psycopg.OperationalError, psycopg_pool.PoolTimeout)):
+        return (f"the connection to {db} failed ({_line(exc)}): check that PostgreSQL is up and the URL is "
+                f"right, then {_AGAIN}")
+    if isinstance(exc, OSError) and exc.errno in _FULL:
+        where = exc.filename or f"the import's temporary files in {tempfile.gettempdir()} (TMPDIR)"
+        return f"no space left on the disk for {where}: free some space (or set TMPDIR to a roomier folder) and {_AGAIN}"
+    if isinstance(exc, httpx.HTTPError):
+        return _network(exc)
+    if isinstance(exc, RecursionError):
+        return f"the input is nested too deeply to read ({_line(exc)}); nothing was imported"
+    if isinstance(exc, MemoryError):
+        return "out of memory: the input is too large to read at once; split it, or give Broadsheet more memory"
+    return None
+
+
+def _network(exc: Any) -> str:
+    """An HTTP transport failure, naming the site."""
+    import httpx
+
+    try:
+        url = exc.request.url
+        site, where = f"{url.scheme}://{url.netloc.decode()}", str(url)
+    except RuntimeError:  # an error without its request
+        site = where = "the site"
+    reason = _line(exc).split("] ", 1)[-1] if _line(exc).startswith("[Errno") else _line(exc)
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect to {site} ({reason}): check the address and that the site is up; nothing was imported"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{site} did not answer in time ({type(exc).__name__} on {where}): try again later; nothing was imported"
+    if isinstance(exc, httpx.TransportError):
+        return (f"the connection to {site} broke in the middle of an answer ({reason}, {where}): run the import "
+                "again; nothing was imported")
+    return f"{where}: {reason}"
+
+
+def _driver(exc: BaseException, db: str) -> str | None:
+    """Any other failure of a database driver or the operating system, as it says."""
+    import sqlite3
+
+    import psycopg
+
+    if isinstance(exc, (sqlite3.Error, psycopg.Error)):
+        return f"{db}: {_line(exc)}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return None
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ import pytest
 
 from broadsheet.db import connect
 
-from ..conftest import POSTGRES, _drop, _new_url, import_path
+from ..conftest import POSTGRES, SEED, _drop, _new_url, import_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from wxr_generate import generate  # noqa: E402
@@ -177,3 +178,42 @@ def test_an_import_killed_at_any_moment_leaves_the_database_as_before_or_as_afte
         assert killed >= KILLS // 2  # most kills landed inside the import
     finally:
         store.drop()
+
+
+@pytest.mark.skipif(bool(POSTGRES), reason="SQLite's write-ahead log")
+def test_the_log_a_killed_sqlite_import_leaves_is_cut_to_nothing_on_the_next_open(tmp_path: Path) -> None:
+    """A REST import spills its transaction into the WAL once its page cache is full; killed,
+    it leaves that file as large as what it had written. The next command to open the
+    database checkpoints and truncates it, even while another process (a server) keeps a
+    connection open, which would otherwise keep the file at its size."""
+    import json
+
+    url = f"sqlite:///{tmp_path / 'site.db'}"
+    import_path(url, SEED)
+    before = digest(url)
+    post = json.loads(SEED.read_text())
+    words = " ".join(f"word{n}" for n in range(2500))  # ~20 KB of content per post
+    posts = [{**post, "id": 10_000_000 + n, "slug": f"post-{n}", "content": {"rendered": f"<p>{n} {words}</p>"}}
+             for n in range(1500)]
+    source = tmp_path / "posts.json"
+    source.write_text(json.dumps(posts))
+    wal = tmp_path / "site.db-wal"
+    server = sqlite3.connect(tmp_path / "site.db")  # a server's connection, open throughout
+    try:
+        server.execute("SELECT count(*) FROM posts").fetchone()
+        process = _start(source, url)
+        deadline = time.monotonic() + 240
+        while not (wal.exists() and wal.stat().st_size > 8_000_000):
+            assert process.poll() is None, "the import ended before its log grew"
+            assert time.monotonic() < deadline, "the import's log did not grow"
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert wal.stat().st_size > 8_000_000
+        done = subprocess.run([sys.executable, "-m", "broadsheet", "migrate", "--database", url],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert wal.stat().st_size == 0
+    finally:
+        server.close()
+    assert digest(url) == before

@@ -215,7 +215,7 @@ def test_authenticated_crawl_of_a_live_site_imports_everything(database_url: str
 def test_a_crawl_whose_site_stops_answering_halfway_writes_nothing(oracle_copy: str) -> None:
     before = snapshot(oracle_copy)
     client = httpx.Client(transport=httpx.MockTransport(DumpSite(DUMP, fail_after=9)))
-    with pytest.raises(ImportError_, match="ConnectError"):
+    with pytest.raises(httpx.ConnectError):
         run_import(connect(oracle_copy), ["http://wp.test/archive"], auth="admin:secret", client=client)
     assert snapshot(oracle_copy) == before
 

@@ -7,7 +7,11 @@ replica when there is one), ``db.transaction()`` writes on the primary, ``db.not
 ``db.listen`` carry PostgreSQL notifications. Schema changes are numbered migration files per
 dialect, recorded in ``schema_migrations``. :func:`chunks` splits long id lists for ``IN (…)``.
 
-The modules: :mod:`.core` (the error, dialects, leases), :mod:`.urls` (URLs and settings),
+Commands that write in bulk (imports, re-renders, migrations) open the database with
+:func:`exclusive`, which holds the store's command lock for the whole command: one at a time
+per database.
+
+The modules: :mod:`.core` (the errors, dialects, leases), :mod:`.urls` (URLs and settings),
 :mod:`.database` (the Database), :mod:`.sqlite` and :mod:`.postgresql` (where connections come
 from), :mod:`.replicas` (choosing a replica), :mod:`.listener` (notifications),
 :mod:`.migrate` (migrations).
@@ -15,10 +19,14 @@ from), :mod:`.replicas` (choosing a replica), :mod:`.listener` (notifications),
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from .core import DIALECTS, DatabaseError, Dialect, chunks
+from .core import DIALECTS, DatabaseBusy, DatabaseError, Dialect, chunks
 from .database import Database
 from .migrate import migrations
 from .urls import (
@@ -33,9 +41,11 @@ from .urls import (
 )
 
 __all__ = [
-    "DEFAULT_URL", "DIALECTS", "POOL_ENV", "REPLICAS_ENV", "Database", "DatabaseError", "Dialect",
-    "chunks", "connect", "migrations", "redact", "replica_urls",
+    "DEFAULT_URL", "DIALECTS", "POOL_ENV", "REPLICAS_ENV", "Database", "DatabaseBusy", "DatabaseError",
+    "Dialect", "chunks", "connect", "exclusive", "migrations", "redact", "replica_urls",
 ]
+
+LOCK_POLL = 0.2  # seconds between two attempts at a command lock held by another command
 
 
 def connect(url: str = DEFAULT_URL, *, migrate: bool = True, replicas: Sequence[str] | None = None) -> Database:
@@ -43,7 +53,7 @@ def connect(url: str = DEFAULT_URL, *, migrate: bool = True, replicas: Sequence[
     ``replicas`` (PostgreSQL URLs of streaming replicas of that primary) for ``reading()``.
     Every failure is one line: a :class:`DatabaseError`."""
     replicas = [u.strip() for u in replicas or () if u.strip()]
-    try:
+    with _opening(url):
         kind = scheme(url)
         for replica in replicas:
             if scheme(replica) != "postgresql" or kind != "postgresql":
@@ -56,10 +66,6 @@ def connect(url: str = DEFAULT_URL, *, migrate: bool = True, replicas: Sequence[
             from .postgresql import PostgresSource
 
             source = PostgresSource(url, replicas, pool_size())
-    except DatabaseError:
-        raise
-    except Exception as exc:  # driver errors carry the reason; keep it on one line
-        raise DatabaseError(f"cannot open database {redact(url)}: {exc}".splitlines()[0]) from exc
     db = Database(source, url)
     if migrate:
         try:
@@ -68,3 +74,65 @@ def connect(url: str = DEFAULT_URL, *, migrate: bool = True, replicas: Sequence[
             db.close()
             raise
     return db
+
+
+@contextmanager
+def _opening(url: str) -> Iterator[None]:
+    """Whatever opening ``url`` raises, as one line: a :class:`DatabaseError` (whose cause is
+    the driver's error)."""
+    try:
+        yield
+    except DatabaseError:
+        raise
+    except Exception as exc:  # driver errors carry the reason; keep it on one line
+        raise DatabaseError(f"cannot open database {redact(url)}: {exc}".splitlines()[0]) from exc
+
+
+@contextmanager
+def exclusive(url: str, command: str, *, wait: float | None = None,
+              waiting: Callable[[str], None] | None = None, migrate: bool = True) -> Iterator[Database]:
+    """The database at ``url`` for a ``command`` that writes in bulk, holding the store's
+    command lock throughout (PostgreSQL: an advisory lock per schema; SQLite: a lock file).
+
+    Another command holding it is waited for, up to ``wait`` seconds (None: as long as it
+    takes; then :class:`DatabaseBusy`), and ``waiting`` is told once, in one line. When the
+    block fails, a SQLite database that did not exist before it is removed again.
+    """
+    with _opening(url):
+        if scheme(url) == "sqlite":
+            from .sqlite import CommandLock
+
+            lock: Any = CommandLock(sqlite_path(url))
+        else:
+            from .postgresql import CommandLock as PostgresLock
+
+            lock = PostgresLock(url)
+        try:
+            _acquire(lock, url, f"broadsheet {command}, pid {os.getpid()} on {socket.gethostname()}", wait, waiting)
+        except BaseException:
+            lock.release(failed=False)
+            raise
+    failed = True
+    try:
+        with connect(url, migrate=migrate) as db:
+            yield db
+        failed = False
+    finally:
+        lock.release(failed=failed)
+
+
+def _acquire(lock: Any, url: str, holder: str, wait: float | None, waiting: Callable[[str], None] | None) -> None:
+    """Take ``lock``, trying again every ``LOCK_POLL`` seconds while another holder has it."""
+    started = time.monotonic()
+    told = False
+    while not lock.try_acquire(holder):
+        other = lock.holder()
+        waited = time.monotonic() - started
+        if wait is not None and waited >= wait:
+            raise DatabaseBusy(redact(url), other, wait)
+        if waiting is not None and not told:
+            named = f" ({other})" if other else ""
+            bound = f" (at most {wait:g} s)" if wait is not None else ""
+            waiting(f"another command is running on {redact(url)}{named}; waiting for it to finish{bound}…")
+            told = True
+        time.sleep(LOCK_POLL if wait is None else min(LOCK_POLL, max(wait - waited, 0.01)))

@@ -1,4 +1,4 @@
-"""The vocabulary every part of the database layer shares: the error, the dialects, a borrowed
+"""The vocabulary every part of the database layer shares: the errors, the dialects, a borrowed
 connection (:class:`Lease`), rows fetched ahead (:class:`Rows`) and :func:`chunks`."""
 
 from __future__ import annotations
@@ -13,6 +13,16 @@ T = TypeVar("T")
 
 class DatabaseError(Exception):
     """A database could not be opened or a statement failed."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another command that writes in bulk held the database for longer than this one would
+    wait (see :func:`~broadsheet.db.exclusive`)."""
+
+    def __init__(self, url: str, holder: str, waited: float) -> None:
+        self.url, self.holder, self.waited = url, holder, waited
+        named = f" ({holder})" if holder else ""
+        super().__init__(f"another command is still running on {url}{named} after {waited:g} s")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Every connection is in autocommit mode; a block sends its own ``BEGIN``. Writes and statements
 outside any block go to the primary; read blocks go to a replica that is up and has this
 process's writes (see :mod:`.replicas`), else to the primary. Each pool holds at most
-``BROADSHEET_DB_POOL`` connections (default 8).
+``BROADSHEET_DB_POOL`` connections (default 8). Commands that write in bulk hold
+:class:`CommandLock`.
 """
 
 from __future__ import annotations
@@ -201,6 +202,47 @@ class PostgresSource:
             replica.close()
         if hasattr(self, "primary"):
             self.primary.close()
+
+
+class CommandLock:
+    """A session advisory lock, one per schema, held by commands that write in bulk on a
+    connection of its own (not pooled, named after its holder in ``pg_stat_activity``): it
+    ends with that connection, however its process ends."""
+
+    def __init__(self, url: str) -> None:
+        self.target = pg_target(url)
+        self._conn: psycopg.Connection[Any] | None = None
+        self._key = 0
+
+    def try_acquire(self, holder: str) -> bool:
+        """Take the lock if it is free (True)."""
+        if self._conn is None:
+            self._conn = psycopg.connect(self.target.conninfo, autocommit=True, application_name=holder[:63])
+            row = self._conn.execute("SELECT current_schema()").fetchone()
+            schema = self.target.schema or (row[0] if row else None) or "public"
+            self._key = _lock_key(f"broadsheet.command:{schema}")
+        row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
+        return bool(row and row[0])
+
+    def holder(self) -> str:
+        """Who holds the lock: the ``application_name`` of its session ('' when unknown)."""
+        if self._conn is None:
+            return ""
+        unsigned = self._key & 0xFFFF_FFFF_FFFF_FFFF  # a bigint key shows as two oids
+        row = self._conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " AND l.classid = %s::bigint::oid AND l.objid = %s::bigint::oid"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (unsigned >> 32, unsigned & 0xFFFF_FFFF),
+        ).fetchone()
+        return str(row[0] or "") if row else ""
+
+    def release(self, *, failed: bool) -> None:
+        """Let go of the lock (closing its session)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def _lock_key(name: str) -> int:

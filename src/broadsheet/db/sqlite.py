@@ -5,10 +5,15 @@ database is closed). WAL mode lets readers work beside one writer: a read block 
 ``BEGIN`` (its snapshot starts at its first statement), a write is ``BEGIN IMMEDIATE`` (waiting
 up to the busy timeout for the write lock). An in-memory database exists only inside its one
 connection, so every thread shares that connection: use a file for concurrent work.
+
+Commands that write in bulk hold :class:`CommandLock`, a lock file beside the database.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import sqlite3
 import threading
 import weakref
@@ -19,6 +24,7 @@ from .. import budget
 from .core import DIALECTS, DatabaseError, Lease
 
 BUSY_TIMEOUT_MS = 10_000
+WAL_LIMIT = 64 << 20  # bytes a write-ahead log is cut back to once checkpointed
 BUDGET_CHECK_STEPS = 20_000  # virtual-machine steps between checks of the request's deadline
 
 
@@ -36,6 +42,7 @@ def open_connection(path: str) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         conn.create_function("strpos", 2, _strpos, deterministic=True)
         # A statement running past its request's deadline is interrupted (see budget.py).
         conn.set_progress_handler(budget.expired, BUDGET_CHECK_STEPS)
@@ -43,6 +50,24 @@ def open_connection(path: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _truncate_wal(conn: sqlite3.Connection, path: str) -> None:
+    """Checkpoint a write-ahead log found on opening and cut it to nothing: a killed import
+    leaves one as large as what it had written (never applied without its commit). Skipped,
+    without waiting, while another connection is reading or writing."""
+    try:
+        if os.path.getsize(f"{path}-wal") == 0:
+            return
+    except OSError:
+        return
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass  # a read-only file: whoever may write will do it
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class _Holder:
@@ -74,7 +99,9 @@ class SQLiteSource:
         self._open: set[sqlite3.Connection] = set()
         self._closed = False
         self._shared = open_connection(path) if path == ":memory:" else None
-        self.connection()  # open the caller's now, so a bad path fails in connect()
+        conn = self.connection()  # open the caller's now, so a bad path fails in connect()
+        if self._shared is None:
+            _truncate_wal(conn, path)
 
     # -- connections ----------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -161,3 +188,70 @@ class SQLiteSource:
             conn.close()
         if self._shared is not None:
             self._shared.close()
+
+
+class CommandLock:
+    """A lock file beside the database (``PATH-lock``) held by commands that write in bulk
+    (``flock``: the kernel lets go of it when its process ends, however it ends). It names its
+    holder, and is removed when released."""
+
+    def __init__(self, path: str) -> None:
+        self.database = path
+        self.path = f"{path}-lock"
+        self._fd = -1
+        self._created = False  # whether the database file did not exist when the lock was taken
+
+    def try_acquire(self, holder: str) -> bool:
+        """Take the lock if it is free (True), writing ``holder`` into the file."""
+        if self.database == ":memory:":
+            return True  # no other process can see it
+        while True:
+            fd = self._open()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            if self._still_there(fd):
+                break
+            os.close(fd)  # its last holder removed it meanwhile: lock the file there now
+        with contextlib.suppress(OSError):  # who holds it is only a courtesy (a full disk refuses it)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, holder.encode(), 0)
+        self._fd = fd
+        self._created = not os.path.exists(self.database)
+        return True
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            folder = os.path.dirname(os.path.abspath(self.path))
+            raise DatabaseError(f"cannot create the lock file {self.path} ({exc.strerror}): the database's "
+                                f"folder {folder} must exist and be writable for this user") from exc
+
+    def _still_there(self, fd: int) -> bool:
+        try:
+            return os.stat(self.path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            return False
+
+    def holder(self) -> str:
+        """Who holds the lock, as its holder wrote it ('' when unknown)."""
+        with contextlib.suppress(OSError), open(self.path, encoding="utf-8", errors="replace") as file:
+            return file.read(200).strip()
+        return ""
+
+    def release(self, *, failed: bool) -> None:
+        """Let go of the lock; after a failed command, remove the database if taking the lock
+        found none there (a failed import leaves no empty database behind)."""
+        if self._fd < 0:
+            return
+        if failed and self._created:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.database + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+        os.close(self._fd)
+        self._fd = -1

@@ -21,7 +21,7 @@ from ..site import ZERO_DATE
 from ..store import changes, derived, maintenance, options, writer
 from ..store.models import Post, Term, User
 from . import infer
-from .sources import Bundle, Crawler, load_path
+from .sources import Bundle, Crawler, load_json, load_path
 from .wpjson import ImportError_, item_id, to_comment, to_post, to_term, to_user
 
 __all__ = ["ImportError_", "ImportReport", "load_settings_file", "rerender", "run_import"]
@@ -49,14 +49,7 @@ class ImportReport:
 
 def load_settings_file(path: str) -> dict[str, Any]:
     """A site settings JSON file (WordPress option names → values)."""
-    import json
-
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ImportError_(f"{path}: {exc.strerror}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportError_(f"{path}: malformed JSON ({exc})") from exc
+    data = load_json(Path(path))
     if not isinstance(data, dict):
         raise ImportError_(f"{path}: expected a JSON object of settings")
     return {k: v for k, v in data.items() if k not in ("source", "not_in_wxr")} | (

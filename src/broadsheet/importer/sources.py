@@ -55,7 +55,14 @@ class Bundle:
             spool.close()
 
 
-def _load_json(path: Path) -> Any:
+# What a JSON document nested past the depth Python's parser reaches is (WordPress's own
+# json_encode stops at 512 levels).
+TOO_DEEP = "JSON nested too deeply to read (WordPress never writes more than 512 levels)"
+
+
+def load_json(path: Path) -> Any:
+    """A JSON file's value; an unreadable, malformed or too deeply nested file is an import
+    error naming it."""
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as exc:
@@ -66,11 +73,13 @@ def _load_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise ImportError_(f"{path}: {TOO_DEEP}") from exc
 
 
 def from_file(path: Path) -> Bundle:
     """One JSON file holding a REST object or an array of them."""
-    data = _load_json(path)
+    data = load_json(path)
     items = data if isinstance(data, list) else [data]
     with _closed_on_error(Bundle(str(path))) as bundle:
         for item in items:
@@ -86,7 +95,7 @@ def from_folder(path: Path) -> Bundle:
     with _closed_on_error(Bundle(str(path), authenticated=True)) as bundle:
         for file in files:
             name = file.stem
-            data = _load_json(file)
+            data = load_json(file)
             if name in DOCUMENTS:
                 bundle.documents[name] = data
                 continue
@@ -121,6 +130,16 @@ def load_path(source: str) -> Bundle:
 # Live sites
 
 
+def _parsed(response: httpx.Response, what: str) -> Any:
+    """An answer's JSON; one that is not JSON, or too deeply nested, is an import error."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ImportError_(f"{what} is not JSON") from exc
+    except RecursionError as exc:
+        raise ImportError_(f"{what}: {TOO_DEEP}") from exc
+
+
 class Crawler:
     """Reads a WordPress site's REST API page by page (anonymous, or with an application password)."""
 
@@ -136,14 +155,12 @@ class Crawler:
         self.root = f"{self.base}/wp-json"
 
     def get(self, route: str, params: dict[str, Any] | None = None) -> httpx.Response:
-        """GET a route; any transport failure or non-2xx answer is an import error."""
+        """GET a route; a non-2xx answer is an import error (a transport failure raises
+        httpx's error, which names the request)."""
         url = f"{self.root}{route}"
         if params:
             url += "?" + urlencode(params)
-        try:
-            response = self.client.get(url, headers=self.headers)
-        except httpx.HTTPError as exc:
-            raise ImportError_(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+        response = self.client.get(url, headers=self.headers)  # a transport failure is the CLI's to explain
         if response.status_code >= 300:
             detail = ""
             with contextlib.suppress(ValueError, AttributeError):  # not a WordPress error
@@ -153,11 +170,7 @@ class Crawler:
 
     def json(self, route: str, params: dict[str, Any] | None = None) -> Any:
         """GET a route and parse its JSON body."""
-        response = self.get(route, params)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ImportError_(f"{self.root}{route}: the answer is not JSON") from exc
+        return _parsed(self.get(route, params), f"{self.root}{route}: the answer")
 
     def collection(self, route: str, params: dict[str, Any]) -> Iterator[list[Any]]:
         """Every item of a paginated collection, page by page (totals checked between pages)."""
@@ -167,10 +180,7 @@ class Crawler:
         page = 1
         while True:
             response = self.get(route, {**params, "per_page": COLLECTION_PAGE, "page": page})
-            try:
-                batch = response.json()
-            except ValueError as exc:
-                raise ImportError_(f"{self.root}{route}: page {page} is not JSON") from exc
+            batch = _parsed(response, f"{self.root}{route}: page {page}")
             if not isinstance(batch, list):
                 raise ImportError_(f"{self.root}{route}: page {page} is not a list")
             pages = response.headers.get("X-WP-TotalPages")
@@ -236,9 +246,12 @@ class Crawler:
     def _crawl(self, bundle: Bundle) -> None:
         try:
             bundle.documents["index"] = self.json("/")
-        except ImportError_:
-            self.root = f"{self.base}/?rest_route="
-            bundle.documents["index"] = self.json("/")
+        except ImportError_ as first:
+            self.root = f"{self.base}/?rest_route="  # pretty permalinks off
+            try:
+                bundle.documents["index"] = self.json("/")
+            except ImportError_:
+                raise first from None  # what /wp-json/ said is the news
         edit = {"context": "edit"} if self.authenticated else {}
         if self.authenticated:
             me = self.json("/wp/v2/users/me", {"context": "edit"})
