@@ -378,10 +378,13 @@ def test_layout_support_classes_follow_the_wordpress_version(
     )
 
 
-def test_layout_counter_restarts_for_every_render_call() -> None:
+def test_layout_counter_runs_on_within_a_request_and_restarts_with_the_next() -> None:
+    # wp_unique_id() counts per PHP request: a context is one request.
     registry, ctx = core_registry(), ctx_for("6.1")
     first = render_blocks(COLUMNS, registry, ctx)
-    assert render_blocks(COLUMNS, registry, ctx) == first
+    assert "wp-container-2" in first
+    assert "wp-container-4" in render_blocks(COLUMNS, registry, ctx)
+    assert render_blocks(COLUMNS, registry, ctx_for("6.1")) == first
 
 
 def test_modern_layout_classes_go_to_the_inner_block_wrapper() -> None:

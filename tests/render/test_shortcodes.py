@@ -238,6 +238,7 @@ def test_subset_keeps_only_the_named_shortcodes() -> None:
         "wp_caption",
         "caption",
         "gallery",
+        "playlist",
         "audio",
         "video",
         "embed",
@@ -268,12 +269,19 @@ def test_caption_ids_become_unique_per_request_from_wordpress_7_1() -> None:
 
 
 def test_gallery_instances_are_numbered_per_request() -> None:
-    ctx = context("6.8")
+    ctx = context("6.8", {"post_id": 999})  # a post without attached images
     registry = default_shortcodes()
     assert "id='gallery-1'" in registry.do_shortcode('[gallery ids="4"]', ctx)
     assert registry.do_shortcode('[gallery ids=""]', ctx) == ""
     assert "id='gallery-3'" in registry.do_shortcode('[gallery ids="4"]', ctx)
     assert "id='gallery-1'" in registry.do_shortcode('[gallery ids="4"]', context("6.8"))
+
+
+def test_gallery_without_ids_of_post_zero_lists_unattached_images() -> None:
+    # get_children( post_parent => 0 ): WordPress lists the images attached to no post.
+    out = default_shortcodes().do_shortcode("[gallery]", context("6.1"))
+    assert "gallery-item" in out
+    assert default_shortcodes().do_shortcode("[gallery]", context("6.1", {"post_id": 999})) == ""
 
 
 def test_gallery_style_block_appears_only_without_html5_gallery_support() -> None:

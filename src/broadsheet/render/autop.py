@@ -46,6 +46,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _BLOCKS = _alternation(_BLOCK_NAMES)
+_BLOCKS_WITH_MATH = _alternation((*_BLOCK_NAMES, "math"))
 
 # Tokeniser for HTML tags, comments and CDATA sections (the "split" regex of WordPress).
 _COMMENT = r"!(?:-(?!->)[^\-]*+)*+(?:-->)?"
@@ -53,8 +54,6 @@ _CDATA = r"!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?"
 HTML_TAG_RE = re.compile(rf"<(?>(?=!--){_COMMENT}|(?=!\[CDATA\[){_CDATA}|[^>]*>?)")
 
 _DOUBLE_BR = re.compile(rf"<br{_S}*/?>{_S}*<br{_S}*/?>")
-_BLOCK_OPEN = re.compile(rf"<{_BLOCKS}[ \t\n\r\f\v/>]")
-_BLOCK_CLOSE = re.compile(rf"(</{_BLOCKS}>)")
 _HR = re.compile(rf"(<hr{_S}*?/?>)")
 _OPTION = re.compile(r"<option")
 _OPTION_AFTER = re.compile(rf"</option>{_S}*")
@@ -70,16 +69,30 @@ _MANY_NEWLINES = re.compile(r"\n\n+")
 _PARAGRAPH_SPLIT = re.compile(rf"\n{_S}*\n")
 _EMPTY_P = re.compile(rf"<p>{_S}*</p>")
 _UNCLOSED_P_IN_BLOCK = re.compile(r"<p>([^<]+)</(div|address|form)>")
-_P_AROUND_BLOCK = re.compile(rf"<p>{_S}*(</?{_BLOCKS}[^>]*>){_S}*</p>")
 _P_AROUND_LI = re.compile(r"<p>(<li.+?)</p>")
 _P_BEFORE_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.IGNORECASE)
-_P_BEFORE_BLOCK = re.compile(rf"<p>{_S}*(</?{_BLOCKS}[^>]*>)")
-_P_AFTER_BLOCK = re.compile(rf"(</?{_BLOCKS}[^>]*>){_S}*</p>")
-_RAW_NEWLINE_ELEMENTS = re.compile(r"<(script|style|svg|math).*?</\1>", re.DOTALL)
 _NEWLINE_RUN = re.compile(rf"\n{_S}*")
-_BR_AFTER_BLOCK = re.compile(rf"(</?{_BLOCKS}[^>]*>){_S}*<br />")
 _BR_BEFORE_BLOCK = re.compile(rf"<br />({_S}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
 _TRAILING_NEWLINE_P = re.compile(r"\n</p>$")
+
+
+
+class _BlockPatterns:
+    """The patterns that depend on which tags are block-level (and which keep newlines)."""
+
+    def __init__(self, blocks: str, raw_newline_tags: str) -> None:
+        self.open = re.compile(rf"<{blocks}[ \t\n\r\f\v/>]")
+        self.close = re.compile(rf"(</{blocks}>)")
+        self.p_around = re.compile(rf"<p>{_S}*(</?{blocks}[^>]*>){_S}*</p>")
+        self.p_before = re.compile(rf"<p>{_S}*(</?{blocks}[^>]*>)")
+        self.p_after = re.compile(rf"(</?{blocks}[^>]*>){_S}*</p>")
+        self.br_after = re.compile(rf"(</?{blocks}[^>]*>){_S}*<br />")
+        self.raw_newlines = re.compile(rf"<({raw_newline_tags}).*?</\1>", re.DOTALL)
+        self.math_keeps_newlines = "math" in raw_newline_tags
+
+
+_MODERN = _BlockPatterns(_BLOCKS, "script|style|svg|math")  # WordPress 6.2+
+_LEGACY = _BlockPatterns(_BLOCKS_WITH_MATH, "script|style|svg")  # WordPress 6.1 and older
 
 _NL_PLACEHOLDER = " <!-- wpnl --> "
 _PRESERVED_NL = "<WPPreserveNewline />"
@@ -97,16 +110,18 @@ def _first_group(match: re.Match[str]) -> str:
     return match.group(1)
 
 
-def wpautop(text: str, br: bool = True) -> str:
-    """Wrap double-newline separated text in ``<p>`` and, if ``br``, single newlines in ``<br />``."""
-    if "<" not in text and "\n" not in text and "\r" not in text:
-        # One line of plain text (an excerpt): a single paragraph, unless it is all blank.
-        return f"<p>{text}</p>\n" if text.strip(_PHP_BLANK) else wpautop_steps(text, br)
-    return wpautop_steps(text, br)
+def wpautop(text: str, br: bool = True, *, math_block: bool = False) -> str:
+    """Wrap double-newline separated text in ``<p>`` and, if ``br``, single newlines in ``<br />``
+    (``math_block``: ``<math>`` is a block tag, as before WordPress 6.2)."""
+    one_line = "<" not in text and "\n" not in text and "\r" not in text
+    if one_line and text.strip(_PHP_BLANK):  # plain text (an excerpt): a single paragraph
+        return f"<p>{text}</p>\n"
+    return wpautop_steps(text, br, math_block=math_block)
 
 
-def wpautop_steps(text: str, br: bool = True) -> str:
+def wpautop_steps(text: str, br: bool = True, *, math_block: bool = False) -> str:
     """``wpautop`` step by step (any input)."""
+    blocks = _LEGACY if math_block else _MODERN
     if text.strip(PHP_TRIM) == "":
         return ""
     text += "\n"
@@ -115,9 +130,9 @@ def wpautop_steps(text: str, br: bool = True) -> str:
         text, pre_blocks = _protect_pre(text)
     if "<br" in text:
         text = _DOUBLE_BR.sub("\n\n", text)
-    text = _BLOCK_OPEN.sub(_blank_line_then_match, text)
+    text = blocks.open.sub(_blank_line_then_match, text)
     if "</" in text:
-        text = _BLOCK_CLOSE.sub(_group_then_blank_line, text)
+        text = blocks.close.sub(_group_then_blank_line, text)
     if "<hr" in text:
         text = _HR.sub(_group_then_blank_line, text)
     if "\r" in text:
@@ -127,11 +142,11 @@ def wpautop_steps(text: str, br: bool = True) -> str:
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     text = _wrap_paragraphs(text)
-    text = _fix_paragraphs_around_blocks(text)
+    text = _fix_paragraphs_around_blocks(text, blocks)
     if br:
-        text = _add_line_breaks(text)
+        text = _add_line_breaks(text, blocks)
     if "<br />" in text:
-        text = _BR_AFTER_BLOCK.sub(_first_group, text)
+        text = blocks.br_after.sub(_first_group, text)
         text = _BR_BEFORE_BLOCK.sub(_first_group, text)
     if "\n</p>" in text:
         text = _TRAILING_NEWLINE_P.sub("</p>", text)
@@ -216,30 +231,30 @@ def _blockquote_first(match: re.Match[str]) -> str:
     return f"<blockquote{match.group(1)}><p>"
 
 
-def _fix_paragraphs_around_blocks(text: str) -> str:
+def _fix_paragraphs_around_blocks(text: str, blocks: _BlockPatterns) -> str:
     """Undo paragraphs that wrap or touch block-level tags."""
     text = _EMPTY_P.sub("", text)
     if "</div>" in text or "</address>" in text or "</form>" in text:
         text = _UNCLOSED_P_IN_BLOCK.sub(_unclosed_paragraph, text)
-    text = _P_AROUND_BLOCK.sub(_first_group, text)
+    text = blocks.p_around.sub(_first_group, text)
     if "<p><li" in text:
         text = _P_AROUND_LI.sub(_first_group, text)
     if "<p><" in text or "<P><" in text:
         text = _P_BEFORE_BLOCKQUOTE.sub(_blockquote_first, text)
     if "</blockquote></p>" in text:
         text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = _P_BEFORE_BLOCK.sub(_first_group, text)
-    return _P_AFTER_BLOCK.sub(_first_group, text)
+    text = blocks.p_before.sub(_first_group, text)
+    return blocks.p_after.sub(_first_group, text)
 
 
 def _preserve_newlines(match: re.Match[str]) -> str:
     return match.group().replace("\n", _PRESERVED_NL)
 
 
-def _add_line_breaks(text: str) -> str:
-    """Turn remaining newlines into ``<br />`` except inside script/style/svg/math."""
-    if "<s" in text or "<math" in text:
-        text = _RAW_NEWLINE_ELEMENTS.sub(_preserve_newlines, text)
+def _add_line_breaks(text: str, blocks: _BlockPatterns) -> str:
+    """Turn remaining newlines into ``<br />`` except inside script/style/svg (and math)."""
+    if "<s" in text or (blocks.math_keeps_newlines and "<math" in text):
+        text = blocks.raw_newlines.sub(_preserve_newlines, text)
     if "<br" in text:
         text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
     text = _newlines_to_br(text)

@@ -26,7 +26,10 @@ from typing import Any
 from broadsheet.compat import parse_version
 from broadsheet.phpjson import dumps_bytes, php_shape
 from broadsheet.render.context import RenderContext
+from broadsheet.render.escape import esc_attr
+from broadsheet.render.images import render_state
 from broadsheet.render.php import PCRE_SPACE as _WS  # byte-mode PCRE, as PHP's preg functions
+from broadsheet.render.php import php_serialize, php_string
 
 __all__ = [
     "Block",
@@ -566,9 +569,9 @@ _CLASS_INJECTIONS: dict[str, tuple[tuple[int, int], str, frozenset[str]]] = {
 
 
 class _Render:
-    """One ``do_blocks`` run: the registry, the context and the per-run layout counters."""
+    """One ``do_blocks`` run: the registry, the context and its per-request counters."""
 
-    __slots__ = ("callbacks", "filters", "block_filters", "ctx", "version", "counters")
+    __slots__ = ("callbacks", "filters", "block_filters", "ctx", "version", "state")
 
     def __init__(self, registry: BlockRegistry, ctx: RenderContext) -> None:
         self.callbacks = registry._callbacks
@@ -576,49 +579,79 @@ class _Render:
         self.block_filters = registry._block_filters
         self.ctx = ctx
         self.version = version_tuple(ctx.options.wp_version)
-        self.counters: dict[str, int] = {}
+        self.state = render_state(ctx)
 
-    def block(self, block: Block) -> str:
-        """Render one block and its inner blocks."""
+    def block(self, block: Block, built: Block | None = None) -> str:
+        """Render one block and its inner blocks (``render_block``, or ``WP_Block::render`` of an
+        inner block when ``built`` is given).
+
+        ``block`` is the parsed block as the ``render_block`` filters see it; ``built`` the one
+        its inner blocks, inner content and callback attributes come from. They differ for an
+        inner block that a ``render_block_data`` filter changed: WordPress built the inner
+        block's own inner blocks before the filter ran.
+        """
+        if built is None:
+            block = built = block_data(block)
         name = block.name
         if name is None and not self.filters:
             return block.inner_html
-        if block.inner_blocks:
-            inner = iter(block.inner_blocks)
+        if built.inner_blocks:
+            inner = iter(built.inner_blocks)
             html = "".join(
-                chunk if chunk is not None else self.block(next(inner))
-                for chunk in block.inner_content
+                chunk if chunk is not None else self.inner(next(inner))
+                for chunk in built.inner_content
             )
         else:
-            chunks = block.inner_content
+            chunks = built.inner_content
             if len(chunks) == 1 and chunks[0] is not None:
                 html = chunks[0]
             else:
                 html = "".join(c for c in chunks if c is not None)
         if name is not None:
-            html = self.core_rewrites(block, name, html)
+            html = self.core_rewrites(block, built, name, html)
         for fn in self.filters:
             html = fn(html, block, self.ctx)
         for fn in self.block_filters.get(name, ()) if name is not None else ():
             html = fn(html, block, self.ctx)
         return html
 
-    def core_rewrites(self, block: Block, name: str, html: str) -> str:
-        """The dynamic callback (or version class injection), then layout support."""
+    def inner(self, child: Block) -> str:
+        """An inner block: ``render_block_data`` applies to it, not to what it was built from."""
+        return self.block(block_data(child), child)
+
+    def core_rewrites(self, block: Block, built: Block, name: str, html: str) -> str:
+        """The dynamic callback (or version class injection), then core's block supports in
+        WordPress's filter order: duotone, elements (link colour), layout."""
         callback = self.callbacks.get(name)
         if callback is not None:
-            html = str(callback(block, html, self.ctx))
+            html = str(callback(built, html, self.ctx))
         elif name in _CLASS_INJECTIONS and html:
             since, class_name, tag_names = _CLASS_INJECTIONS[name]
             if self.version >= since:
                 html = add_class_to_first_tag(html, class_name, tag_names)
+        attrs = block.attrs
+        if attrs and isinstance(attrs.get("style"), dict):
+            if name in _DUOTONE_SUPPORT and self.version < (6, 3):
+                html = self.duotone(attrs["style"], html)
+            if name not in _SKIP_COLOR_SERIALIZATION:
+                html = _elements(block, html, self.version)
         if name in _LAYOUT_SUPPORT:
             html = self.layout(block, name, html)
         return html
 
-    def next_id(self, prefix: str) -> int:
-        self.counters[prefix] = self.counters.get(prefix, 0) + 1
-        return self.counters[prefix]
+    def unique_id(self, prefix: str) -> str:
+        """``wp_unique_id( $prefix )``: one counter for every prefix, per request."""
+        return prefix + self.state.instance("uid")
+
+    def duotone(self, style: dict[str, Any], html: str) -> str:
+        """WordPress 6.1/6.2 duotone support: a ``wp-duotone-…-N`` class on the first ``class="``."""
+        color = style.get("color")
+        if not isinstance(color, dict) or color.get("duotone") is None:
+            return html
+        colors = color["duotone"]
+        key = "-".join(php_string(c) for c in colors) if isinstance(colors, list) else php_string(colors)
+        filter_id = "wp-duotone-" + self.unique_id(_sanitize_key(key + "-"))
+        return html.replace('class="', f'class="{filter_id} ', 1)
 
     def layout(self, block: Block, name: str, html: str) -> str:
         default, fallback_gap = _LAYOUT_SUPPORT[name]
@@ -630,7 +663,7 @@ class _Render:
 
     def layout_classic(self, block: Block, layout: dict[str, Any], kind: str, html: str) -> str:
         """WordPress 6.1/6.2: classes prepended to the first ``class="``, global counter."""
-        container = f"wp-container-{self.next_id('wp-container-')}"
+        container = self.unique_id("wp-container-")
         classes = _attribute_layout_classes(block)
         if kind in _LAYOUT_CLASSES:
             classes.append(_LAYOUT_CLASSES[kind])
@@ -667,11 +700,11 @@ class _Render:
     ) -> str:
         """The per-version container class (counter, per-prefix counter, then a hash)."""
         if self.version < (6, 4):
-            return f"wp-container-{self.next_id('wp-container-')}"
+            return self.unique_id("wp-container-")
         infix = "layout" if self.version < (6, 5) else "is-layout"
         prefix = f"wp-container-{_slug(name.replace('/', '-'))}-{infix}-"
         if self.version < (6, 8):
-            return f"{prefix}{self.next_id(prefix)}"
+            return prefix + self.state.instance("unique-id:" + prefix)
         style = (block.attrs or {}).get("style")
         spacing = style.get("spacing") if isinstance(style, dict) else None
         gap = spacing.get("blockGap") if isinstance(spacing, dict) else None
@@ -696,6 +729,78 @@ def _layout_wrapper(html: str, tags: list[_Tag], block: Block) -> _Tag | None:
     return None
 
 
+# --------------------------------------------------------------------------------------------
+# Core's render_block_data filter and block supports besides layout
+# --------------------------------------------------------------------------------------------
+
+# Blocks whose block.json supports ``color.__experimentalDuotone`` (WordPress 6.1).
+_DUOTONE_SUPPORT = frozenset(
+    {"core/avatar", "core/cover", "core/image", "core/post-author", "core/post-featured-image",
+     "core/site-logo"}
+)  # fmt: skip
+# Blocks whose block.json skips serialising every colour support (no elements class).
+_SKIP_COLOR_SERIALIZATION = frozenset({"core/button", "core/search", "core/separator", "core/table"})
+_NOT_KEY = re.compile(r"[^a-z0-9_\-]")
+
+
+def _sanitize_key(key: str) -> str:
+    """WordPress's ``sanitize_key``: lower case, only ``a-z0-9_-`` kept."""
+    return _NOT_KEY.sub("", key.lower())
+
+
+def block_data(block: Block) -> Block:
+    """Core's ``render_block_data`` filter: a gallery gives each inner image block whose
+    ``id`` is set a ``data-id`` attribute (a copy is returned; the block is not changed)."""
+    if block.name != "core/gallery" or not block.inner_blocks:
+        return block
+    changed = False
+    inner_blocks = []
+    for inner in block.inner_blocks:
+        attrs = inner.attrs
+        if (
+            inner.name == "core/image"
+            and isinstance(attrs, dict)
+            and attrs.get("id") is not None
+            and attrs.get("data-id") is None
+        ):
+            inner = Block(inner.name, {**attrs, "data-id": esc_attr(php_string(attrs["id"]))},
+                          inner.inner_blocks, inner.inner_html, inner.inner_content)  # fmt: skip
+            changed = True
+        inner_blocks.append(inner)
+    if not changed:
+        return block
+    return Block(block.name, block.attrs, inner_blocks, block.inner_html, block.inner_content)
+
+
+def _elements(block: Block, html: str, version: tuple[int, int]) -> str:
+    """Elements support: a block with a link colour gets a ``wp-elements-{hash}`` class (the hash
+    is the MD5 of PHP's ``serialize()`` of the parsed block)."""
+    if not html or html == "0":
+        return html
+    style = (block.attrs or {}).get("style")
+    elements = style.get("elements") if isinstance(style, dict) else None
+    link = elements.get("link") if isinstance(elements, dict) else None
+    color = link.get("color") if isinstance(link, dict) else None
+    if not isinstance(color, dict) or color.get("text") is None:
+        return html
+    serialized = php_serialize(block.to_dict()).encode("utf-8", "surrogatepass")
+    class_name = "wp-elements-" + hashlib.md5(serialized).hexdigest()
+    if version >= (6, 2):  # the tag processor: appended to the first tag's classes
+        first = next(_tags(html), None)
+        return html if first is None else _with_classes(html, first, [class_name])
+    found = _FIRST_ELEMENT.search(html)
+    if found is None:  # PHP reads a missing match as offset 0, length 0
+        at = len(html) - 1
+        return html[:at] + f' class="{class_name}"' + html[at:]
+    if 'class="' in found.group():
+        return html.replace('class="', f'class="{class_name} ', 1)
+    at = found.end() - 1
+    return html[:at] + f' class="{class_name}"' + html[at:]
+
+
+_FIRST_ELEMENT = re.compile(r"<[^>]+>")
+
+
 def render_blocks(content: str, registry: BlockRegistry, ctx: RenderContext) -> str:
     """``do_blocks``: parse block markup and render every block."""
     run = _Render(registry, ctx)
@@ -711,5 +816,5 @@ def render_parsed_blocks(
 
 
 def render_block(block: Block, registry: BlockRegistry, ctx: RenderContext) -> str:
-    """``render_block``: render one parsed block (with a fresh layout counter)."""
+    """``render_block``: render one parsed block (counters go on from the context's)."""
     return _Render(registry, ctx).block(block)

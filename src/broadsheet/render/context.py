@@ -74,6 +74,9 @@ class RenderOptions:
     timezone: str = "UTC"
     wp_version: str = "6.8"
     image_sizes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Twenty Twenty-One's wp_get_attachment_image_attributes filter: attachment images (e.g.
+    # in [gallery]) get style="width:100%;height:{ratio}%;max-width:{width}px;"
+    theme_image_style: bool = False
 
 
 class RenderContext(Protocol):

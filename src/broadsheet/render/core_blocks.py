@@ -6,6 +6,8 @@
   renders it (titles through the title filters, optional author/date/excerpt);
 * ``core/shortcode`` — ``wpautop`` over the saved shortcode text (shortcodes run later);
 * ``core/file`` — the PDF embed ``aria-label`` rewrite;
+* ``core/gallery`` — the per-request ``wp-block-gallery-N`` class;
+* ``core/image`` — the ``data-id`` that a gallery hands its inner images (``render_block_data``);
 * for themes without ``theme.json`` (the oracle's Twenty Twenty-One, ``theme_json=False``):
   the group block's ``wp-block-group__inner-container`` div and the outer ``<div>`` of aligned
   image blocks, as ``render_block_core/group`` and ``render_block_core/image`` filters.
@@ -20,10 +22,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadsheet.render.autop import wpautop
-from broadsheet.render.blocks import Block, BlockRegistry, version_tuple
+from broadsheet.render.blocks import Block, BlockRegistry, add_class_to_first_tag, version_tuple
 from broadsheet.render.context import PostSummary, RenderContext
 from broadsheet.render.escape import esc_attr, esc_url
+from broadsheet.render.images import render_state
 from broadsheet.render.php import PCRE_SPACE as _S
+from broadsheet.render.php import php_string
 from broadsheet.render.phpdate import format_date
 from broadsheet.render.pipeline import the_title
 
@@ -152,7 +156,7 @@ def render_latest_posts(block: Block, content: str, ctx: RenderContext) -> str:
 
 def render_shortcode_block(block: Block, content: str, ctx: RenderContext) -> str:
     """``core/shortcode``: paragraphs around the saved text; the shortcodes run later."""
-    return wpautop(content)
+    return wpautop(content, math_block=version_tuple(ctx.options.wp_version) < (6, 2))
 
 
 _PDF_OBJECT_LABEL = re.compile(
@@ -171,6 +175,69 @@ def render_file_block(block: Block, content: str, ctx: RenderContext) -> str:
     if "<object" not in content:
         return content
     return _PDF_OBJECT_LABEL.sub(_pdf_label, content)
+
+
+# --------------------------------------------------------------------------------------------
+# core/gallery, core/image
+# --------------------------------------------------------------------------------------------
+
+
+def render_gallery_block(block: Block, content: str, ctx: RenderContext) -> str:
+    """``core/gallery``: a per-request ``wp-block-gallery-N`` class (its gap style goes to the
+    page's head, not the content)."""
+    class_name = "wp-block-gallery-" + render_state(ctx).instance("uid")
+    if version_tuple(ctx.options.wp_version) < (6, 2):
+        return content.replace('class="', f'class="{class_name} ', 1)
+    return add_class_to_first_tag(content, class_name, _ANY_TAG)
+
+
+class _AnyTag(frozenset[str]):
+    """Every tag name (for :func:`add_class_to_first_tag`)."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_ANY_TAG = _AnyTag()
+_IMG_TAG = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+
+
+def render_image_block(block: Block, content: str, ctx: RenderContext) -> str:
+    """``core/image``: the ``data-id`` a gallery gave its images goes on the ``<img>`` (6.3+:
+    an image block without an ``<img src>`` renders nothing)."""
+    attrs = block.attrs or {}
+    data_id = attrs.get("data-id")
+    if version_tuple(ctx.options.wp_version) < (6, 2):
+        if data_id is None:
+            return content
+        attribute = f'data-id="{esc_attr(php_string(data_id))}"'
+        if attribute in content:
+            return content
+        return content.replace("<img", f"<img {attribute} ")
+    return set_img_attribute(content, ctx, None if data_id is None else php_string(data_id))
+
+
+def set_img_attribute(content: str, ctx: RenderContext, data_id: str | None) -> str:
+    """The tag processor's ``set_attribute( 'data-id', … )`` on the first ``<img>``."""
+    found = _IMG_TAG.search(content)
+    if found is None:
+        return "" if version_tuple(ctx.options.wp_version) >= (6, 3) else content
+    end = content.find(">", found.end())
+    tag = content[found.start() : end + 1 if end >= 0 else len(content)]
+    if version_tuple(ctx.options.wp_version) >= (6, 3) and not _HAS_SRC.search(tag):
+        return ""
+    if data_id is None:
+        return content
+    value = esc_attr(data_id)
+    existing = _DATA_ID.search(tag)
+    if existing is not None:
+        start = found.start() + existing.start()
+        return content[:start] + f'data-id="{value}"' + content[found.start() + existing.end() :]
+    return content[: found.end()] + f' data-id="{value}"' + content[found.end() :]
+
+
+_HAS_SRC = re.compile(r"[\s/]src(?:\s*=|[\s/>])", re.IGNORECASE)
+_DATA_ID = re.compile(r"data-id(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,6 +310,8 @@ def register_core_blocks(registry: BlockRegistry, *, theme_json: bool = False) -
     registry.register("core/latest-posts", render_latest_posts)
     registry.register("core/shortcode", render_shortcode_block)
     registry.register("core/file", render_file_block)
+    registry.register("core/gallery", render_gallery_block)
+    registry.register("core/image", render_image_block)
     if not theme_json:
         registry.add_filter(restore_group_inner_container, "core/group")
         registry.add_filter(restore_image_outer_container, "core/image")

@@ -31,14 +31,14 @@ import html as html_module
 import re
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from broadsheet.compat import Compat
 from broadsheet.render.context import Attachment, ImageSize, RenderContext
 from broadsheet.render.escape import esc_attr
-from broadsheet.render.php import PHP_TRIM, php_round
+from broadsheet.render.instances import RenderState
+from broadsheet.render.php import PHP_TRIM, php_round, php_round_string
 from broadsheet.render.slugs import strip_tags
 
 __all__ = [
@@ -64,20 +64,6 @@ DEFAULT_IMAGE_SIZES: dict[str, dict[str, Any]] = {
 
 _MAX_SRCSET_WIDTH = 2048
 _MIN_PRIORITY_PIXELS = 50000
-
-
-@dataclass
-class RenderState:
-    """Values WordPress keeps in function statics for one request (counters, flags)."""
-
-    high_priority_available: bool = True
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def next(self, name: str) -> int:
-        """Increment and return the named per-request counter (first call returns 1)."""
-        value = self.counters.get(name, 0) + 1
-        self.counters[name] = value
-        return value
 
 
 _STATES: weakref.WeakKeyDictionary[Any, RenderState] = weakref.WeakKeyDictionary()
@@ -574,6 +560,11 @@ def attachment_image(
             merged["srcset"] = srcset
             if not merged.get("sizes"):
                 merged["sizes"] = sizes or ""
+    if getattr(ctx.options, "theme_image_style", False) and attachment.width and attachment.height:
+        # Twenty Twenty-One's wp_get_attachment_image_attributes filter (full-size ratio).
+        ratio = php_round_string(100 * attachment.height / attachment.width, 2)
+        style = f"width:100%;height:{ratio}%;max-width:{attachment.width}px;"
+        merged["style"] = style + merged.get("style", "")
     dims = " ".join(
         f'{name}="{value}"' for name, value in (("width", width), ("height", height)) if value
     )

@@ -3,7 +3,7 @@
 :class:`Renderer` composes the render modules in WordPress's filter order (contract §4.1, §4.2,
 §4.5, §4.12). The ``the_content`` chain, by priority:
 
-* 8 — the ``[embed]`` shortcode pass;
+* 8 — the ``[embed]`` shortcode pass, then auto-embeds (URLs alone on their line);
 * 9 — ``do_blocks`` (block content skips ``wpautop`` below);
 * 10 — ``wptexturize``, ``wpautop`` (classic content only), ``shortcode_unautop`` and, before
   WordPress 6.4, ``wp_filter_content_tags``;
@@ -33,9 +33,11 @@ from broadsheet.render.blocks import (
 from broadsheet.render.context import RenderContext
 from broadsheet.render.escape import esc_url
 from broadsheet.render.excerpt import force_balance_tags, generated_excerpt_text
-from broadsheet.render.images import filter_content_tags
+from broadsheet.render.images import filter_content_tags, render_state
+from broadsheet.render.instances import make_template, resolve
 from broadsheet.render.php import PHP_TRIM
 from broadsheet.render.shortcodes import Shortcodes, default_shortcodes, run_embed_shortcode
+from broadsheet.render.shortcodes.embed import autoembed
 from broadsheet.render.smilies import convert_smilies
 from broadsheet.render.texturize import (
     DEFAULT_SHORTCODE_NAMES,
@@ -182,12 +184,15 @@ class Renderer:
             raw = f"Private: {raw}"
         return the_title(raw, self.shortcodes.names)
 
-    def render_content(self, raw: str, ctx: RenderContext) -> str:
-        """``content.rendered``: the full ``the_content`` chain (§4.2)."""
-        return self.the_content(raw, ctx)
+    def render_content(self, raw: str, ctx: RenderContext, *, template: bool = False) -> str:
+        """``content.rendered``: the full ``the_content`` chain (§4.2), as a single GET of the
+        post shows it; with ``template``, in the stored form that numbers per-request instances
+        (players, galleries, layout containers) for each request (:mod:`.instances`)."""
+        stored = self.content_template(raw, ctx)
+        return stored if template else resolve(stored)
 
     def render_content_after_blocks(
-        self, raw: str, ctx: RenderContext, *, rendered: str | None = None
+        self, raw: str, ctx: RenderContext, *, rendered: str | None = None, template: bool = False
     ) -> str | None:
         """``content.rendered`` of classic content later in a request that has already rendered
         block content, or None where that reads the same as :meth:`render_content`.
@@ -196,14 +201,30 @@ class Renderer:
         puts it back at the end of its priority, behind ``shortcode_unautop``: from then on, in
         the same request, a shortcode standing alone in classic content keeps the paragraph
         ``wpautop`` puts around it (``<p><figure …>…</figure></p>`` for a ``[caption]``).
-        ``rendered`` is :meth:`render_content` of the same content, when already known.
+        ``rendered`` is :meth:`render_content` of the same content (with the same ``template``),
+        when already known.
         """
         if "[" not in raw or has_blocks(raw):
             return None  # no shortcode for the late paragraphs to wrap, or block content
-        late = self.the_content(raw, ctx, late_autop=True)
+        late = self.content_template(raw, ctx, late_autop=True)
+        if not template:
+            late = resolve(late)
         if rendered is None:
-            rendered = self.render_content(raw, ctx)
+            rendered = self.render_content(raw, ctx, template=template)
         return None if late == rendered else late
+
+    def content_template(self, raw: str, ctx: RenderContext, *, late_autop: bool = False) -> str:
+        """The ``the_content`` chain with per-request counters handing out tokens: plain HTML
+        when no counter was drawn, else a template for :func:`~.instances.resolve`."""
+        state = render_state(ctx)
+        saved = state.counters, state.tokens
+        state.counters, state.tokens = {}, True
+        try:
+            body = self.the_content(raw, ctx, late_autop=late_autop)
+            used = state.counters
+        finally:
+            state.counters, state.tokens = saved
+        return make_template(body, used)
 
     def the_content(
         self,
@@ -221,17 +242,19 @@ class Renderer:
         late_images = version_tuple(ctx.options.wp_version) >= (6, 4)
         if "[embed" in text:
             text = run_embed_shortcode(text, ctx)
+        text = autoembed(text, ctx)
         is_block_content = blocks and has_blocks(text)
         if is_block_content:
             text = self.do_blocks(text, ctx)
         text = wptexturize(text, shortcode_names=names)
+        math_block = _math_is_block(ctx)
         if not is_block_content and not late_autop:
-            text = wpautop(text)
+            text = wpautop(text, math_block=math_block)
         text = shortcode_unautop(text, names)
         if images and not late_images:
             text = filter_content_tags(text, ctx)
         if not is_block_content and late_autop:
-            text = wpautop(text)
+            text = wpautop(text, math_block=math_block)
         text = self.shortcodes.do_shortcode(capital_p_dangit(text), ctx)
         if images and late_images:
             text = filter_content_tags(text, ctx)
@@ -284,7 +307,8 @@ class Renderer:
         """The ``the_excerpt`` display filters."""
         text = wptexturize(text, shortcode_names=self.shortcodes.names)
         text = convert_chars(self._smilies(text, ctx))
-        text = shortcode_unautop(wpautop(text), self.shortcodes.names)
+        text = wpautop(text, math_block=_math_is_block(ctx))
+        text = shortcode_unautop(text, self.shortcodes.names)
         return filter_content_tags(text, ctx)
 
     def render_comment(self, raw: str, ctx: RenderContext) -> str:
@@ -292,13 +316,18 @@ class Renderer:
         text = make_clickable(raw, rel="nofollow ugc")
         text = convert_chars(wptexturize(text, shortcode_names=self.shortcodes.names))
         text = force_balance_tags(self._smilies(text, ctx))
-        return capital_p_dangit(wpautop(text))
+        return capital_p_dangit(wpautop(text, math_block=_math_is_block(ctx)))
 
     @staticmethod
     def _smilies(text: str, ctx: RenderContext) -> str:
         if not ctx.options.use_smilies:
             return text
         return convert_smilies(text, site_url=ctx.options.home)
+
+
+def _math_is_block(ctx: RenderContext) -> bool:
+    """Whether ``wpautop`` treats ``<math>`` as a block tag (WordPress before 6.2)."""
+    return version_tuple(ctx.options.wp_version) < (6, 2)
 
 
 _CHARACTER_COUNT_LOCALES = ("zh", "ja", "ko")

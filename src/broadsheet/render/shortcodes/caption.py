@@ -29,8 +29,12 @@ _CAPTION_DEFAULTS = {
 
 def _unique_prefixed_id(ctx: RenderContext, prefix: str) -> str:
     """wp_unique_prefixed_id() with WordPress's ``-1`` suffix removed for the first use."""
-    number = render_state(ctx).next("unique-id:" + prefix)
-    return prefix[:-1] if number == 1 and prefix.endswith("-") else f"{prefix}{number}"
+    state = render_state(ctx)
+    name = "unique-id:" + prefix
+    number = state.instance(name)
+    if not prefix.endswith("-"):
+        return prefix + number
+    return state.when_first(name, number, prefix[:-1], prefix + "{n}")
 
 
 def caption_shortcode(

@@ -7,6 +7,7 @@ from broadsheet.render.shortcodes.caption import caption_shortcode
 from broadsheet.render.shortcodes.embed import embed_placeholder
 from broadsheet.render.shortcodes.gallery import gallery_shortcode
 from broadsheet.render.shortcodes.media import audio_shortcode, video_shortcode
+from broadsheet.render.shortcodes.playlist import playlist_shortcode
 from broadsheet.render.shortcodes.registry import Shortcodes
 
 __all__ = ["default_shortcodes"]
@@ -25,6 +26,7 @@ def default_shortcodes() -> Shortcodes:
     registry.register("wp_caption", caption)
     registry.register("caption", caption)
     registry.register("gallery", gallery)
+    registry.register("playlist", playlist_shortcode)
     registry.register("audio", audio_shortcode)
     registry.register("video", video_shortcode)
     registry.register("embed", embed_placeholder)

@@ -51,7 +51,7 @@ def _gallery_attachments(
             return images
     else:
         lookup = getattr(ctx, "attached_media", None)
-        images = list(lookup(post_id, "image/")) if lookup and post_id else []
+        images = list(lookup(post_id, "image/")) if lookup else []
         if not php_empty(atts["exclude"]):
             excluded = set(_id_list(atts["exclude"]))
             images = [a for a in images if a.id not in excluded]
@@ -156,7 +156,7 @@ def gallery_shortcode(
     attrs: dict[str, str], content: str | None, ctx: RenderContext, registry: Shortcodes
 ) -> str:
     """``[gallery]``: a grid of linked thumbnails with captions."""
-    instance = render_state(ctx).next("gallery")
+    instance = render_state(ctx).instance("gallery")
     atts = _gallery_settings(attrs, ctx)
     gallery_id = php_int(atts["id"])
     attachments = _gallery_attachments(atts, gallery_id, ctx)

@@ -74,7 +74,7 @@ def _media_attribute_strings(
 
 
 def _media_sources(
-    atts: Mapping[str, str], types: Sequence[str], instance: int, kind: str = ""
+    atts: Mapping[str, str], types: Sequence[str], instance: str, kind: str = ""
 ) -> tuple[str, str]:
     """``<source>`` tags for every given format, and the first file URL."""
     html, first_url = "", ""
@@ -85,7 +85,7 @@ def _media_sources(
         first_url = first_url or value
         mime = kind if fallback == "src" and kind else _filetype(value)[1]
         html += (
-            f'<source type="{mime}" src="{esc_url(add_query_arg("_", str(instance), value))}" />'
+            f'<source type="{mime}" src="{esc_url(add_query_arg("_", instance, value))}" />'
         )
     return html, first_url
 
@@ -117,19 +117,21 @@ def _drop_empty(html_atts: dict[str, object], names: Iterable[str]) -> dict[str,
 
 
 def _media_open_tag(
-    tag: str, html_atts: Mapping[str, object], instance: int, version: tuple[int, int, int]
+    tag: str, html_atts: Mapping[str, object], instance: str, version: tuple[int, int, int],
+    ctx: RenderContext,
 ) -> str:
     """``<audio …>``/``<video …>``, after the old-IE shim on a request's first player (< 6.9)."""
     shim = ""
-    if instance == 1 and version < (6, 9, 0):
-        shim = f"<!--[if lt IE 9]><script>document.createElement('{tag}');</script><![endif]-->\n"
+    if version < (6, 9, 0):
+        text = f"<!--[if lt IE 9]><script>document.createElement('{tag}');</script><![endif]-->\n"
+        shim = render_state(ctx).when_first(tag, instance, text)
     attributes = _media_attribute_strings(html_atts, version, skip_empty=tag == "video")
     return f'{shim}<{tag} {attributes} controls="controls">'
 
 
 def audio_shortcode(attrs: dict[str, str], content: str | None, ctx: RenderContext) -> str:
     """``[audio]``: an ``<audio>`` player with one ``<source>`` per format."""
-    instance = render_state(ctx).next("audio")
+    instance = render_state(ctx).instance("audio")
     version = wp_version(ctx)
     defaults = {
         "src": "",
@@ -157,7 +159,7 @@ def audio_shortcode(attrs: dict[str, str], content: str | None, ctx: RenderConte
     html_atts.update({"preload": atts["preload"], "style": atts["style"]})
     html_atts = _drop_empty(html_atts, ("loop", "autoplay", "preload", "muted"))
     sources, first_url = _media_sources(atts, types, instance)
-    html = _media_open_tag("audio", html_atts, instance, version) + sources
+    html = _media_open_tag("audio", html_atts, instance, version, ctx) + sources
     return html + _media_fallback(first_url) + "</audio>"
 
 
@@ -195,7 +197,7 @@ def _video_inner_content(content: str | None) -> str:
 
 def video_shortcode(attrs: dict[str, str], content: str | None, ctx: RenderContext) -> str:
     """``[video]``: a ``<video>`` player wrapped in ``<div class="wp-video">``."""
-    instance = render_state(ctx).next("video")
+    instance = render_state(ctx).instance("video")
     defaults = {
         "src": "", "poster": "", "loop": "", "autoplay": "", "muted": "false", "preload": "metadata",
         "width": "640", "height": "360", "class": "wp-video-shortcode",
@@ -224,7 +226,7 @@ def video_shortcode(attrs: dict[str, str], content: str | None, ctx: RenderConte
     html_atts = _drop_empty(html_atts, ("poster", "loop", "autoplay", "preload", "muted"))
     kind = "video/youtube" if is_youtube else "video/vimeo" if is_vimeo else ""
     sources, first_url = _media_sources(atts, types, instance, kind)
-    html = _media_open_tag("video", html_atts, instance, wp_version(ctx)) + sources
+    html = _media_open_tag("video", html_atts, instance, wp_version(ctx), ctx) + sources
     html += _video_inner_content(content) + _media_fallback(first_url) + "</video>"
     width_rule = f"width: {width}px;" if not php_empty(atts["width"]) else ""
     return f'<div style="{width_rule}" class="wp-video">{html}</div>'
