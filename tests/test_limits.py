@@ -232,3 +232,17 @@ def test_slow_and_idle_connections_are_closed_after_the_header_timeout(oracle_ur
         idle.close()
     finally:
         stop_server(proc)
+
+
+def test_sigterm_stops_a_server_within_the_drain_timeout_whatever_is_in_flight(oracle_url: str) -> None:
+    proc, base = start_server(oracle_url, ORACLE_NOW, extra_env={"BROADSHEET_DRAIN_TIMEOUT": "2"})
+    host, port = base.removeprefix("http://").split(":")
+    stuck = socket.create_connection((host, int(port)), timeout=10)
+    try:  # a request whose body never comes: without the bound, shutdown waits for it
+        stuck.sendall(f"POST {LIST} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{{".encode())
+        assert httpx.get(base + POST).status_code == 200
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0  # the default drain (20 s) would not be done yet
+    finally:
+        stuck.close()
+        stop_server(proc)
