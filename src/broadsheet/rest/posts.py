@@ -12,6 +12,7 @@ from ..site import PostType
 from ..store import posts as post_store
 from ..store.models import Post
 from .access import parse_id, refuse_unless_missing, unreachable
+from .dates import query_date
 from .errors import RestError, forbidden
 from .params import collection_params, context_param, id_list, paginate_headers, slug_list
 from .posts_view import PostSerializer
@@ -401,17 +402,5 @@ class PostsController:
 
 
 def local_date(site: Any, value: str) -> str:
-    """A date-time parameter as local 'YYYY-MM-DD HH:MM:SS' (offsets converted to the site zone)."""
-    from datetime import UTC, datetime
-
-    text = value.strip().replace("t", "T").replace(" ", "T", 1)
-    has_offset = text.endswith(("Z", "z")) or (len(text) > 19 and text[19:].lstrip(".0123456789")[:1] in "+-")
-    if has_offset:
-        normalized = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-        try:
-            dt = datetime.fromisoformat(normalized)
-        except ValueError:
-            return text[:19].replace("T", " ")
-        return dt.astimezone(UTC).astimezone(site.tz).strftime("%Y-%m-%d %H:%M:%S")
-    return text[:19].replace("T", " ")
-
+    """A date parameter as the date query compares it: the site's wall time (see :mod:`.dates`)."""
+    return query_date(value, site.tz)

@@ -7,6 +7,7 @@ author and the site's settings, never from a stored response.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from ..lru import Dependencies
 from ..render.escape import sanitize_html_class
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
+from .dates import gmt_from_local, rest_date
 from .fields import is_included
 from .links import API_REL
 from .objects import selected_fields
@@ -32,11 +34,14 @@ EMBED_FIELDS = frozenset(
 EDIT_ONLY = frozenset(["password", "permalink_template", "generated_slug", "missing_image_sizes"])
 
 
-def rfc3339(mysql_date: str | None) -> str | None:
-    """'YYYY-MM-DD HH:MM:SS' → 'YYYY-MM-DDTHH:MM:SS' (None for the zero date)."""
+def rfc3339(mysql_date: str | None, tz: tzinfo | None = None) -> str | None:
+    """'YYYY-MM-DD HH:MM:SS' → 'YYYY-MM-DDTHH:MM:SS' (None for the zero date), read in the
+    site's zone ``tz`` as WordPress reads it (a time in the spring gap moves forward)."""
     if not mysql_date or mysql_date.startswith("0000-00-00"):
         return None
-    return mysql_date.replace(" ", "T", 1)
+    if tz is None:
+        return mysql_date.replace(" ", "T", 1)
+    return rest_date(mysql_date, tz)
 
 
 def cast_meta(raw: str, type_name: str) -> Any:
@@ -295,21 +300,24 @@ class PostSerializer:
         if name == "id":
             return post.id
         if name == "date":
-            return rfc3339(post.date)
+            return rfc3339(post.date, site.tz)
         if name == "date_gmt":
             gmt = post.date_gmt
             if gmt == ZERO_DATE:
-                gmt = site.local_to_utc(post.date)
-            return rfc3339(gmt)
+                gmt = gmt_from_local(post.date, site.tz)
+            return rfc3339(gmt, site.tz)
         if name == "guid":
             guid: dict[str, Any] = {"rendered": post.guid}
             if context == "edit":
                 guid["raw"] = post.guid
             return guid
         if name == "modified":
-            return rfc3339(post.modified)
+            return rfc3339(post.modified, site.tz)
         if name == "modified_gmt":
-            return rfc3339(post.modified_gmt if post.modified_gmt != ZERO_DATE else site.local_to_utc(post.modified))
+            modified_gmt = post.modified_gmt
+            if modified_gmt == ZERO_DATE:
+                modified_gmt = gmt_from_local(post.modified, site.tz)
+            return rfc3339(modified_gmt, site.tz)
         if name == "password":
             return post.password
         if name == "slug":

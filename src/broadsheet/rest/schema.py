@@ -11,9 +11,9 @@ import ipaddress
 import math
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
+from .dates import is_rest_date
 from .errors import RestError
 
 ALLOWED_TYPES = ("array", "object", "string", "number", "integer", "boolean", "null")
@@ -28,9 +28,6 @@ SCHEMA_KEYWORDS = (
 
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _LIST_SPLIT = re.compile(r"[\s,]+")
-_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?$"
-)
 _HEX_COLOR = re.compile(r"^#([A-Fa-f0-9]{3}){1,2}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 _IPV4 = re.compile(r"^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$")
@@ -177,14 +174,8 @@ def to_object(value: Any) -> dict[Any, Any]:
 
 
 def parse_date(value: Any) -> bool:
-    """rest_parse_date: an RFC 3339-like date-time that exists."""
-    if not isinstance(value, str) or not _DATE.match(value):
-        return False
-    try:
-        datetime.strptime(value[:19].replace("t", "T").replace(" ", "T"), "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return False
-    return True
+    """rest_parse_date: a date-time WordPress reads as a moment (see :mod:`.dates`)."""
+    return is_rest_date(value)
 
 
 def is_ip_address(value: Any) -> bool:
