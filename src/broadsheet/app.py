@@ -36,8 +36,10 @@ class BroadsheetApp:
         if scope["type"] != "http":
             return
         headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope.get("headers", [])]
+        raw_path = scope.get("raw_path")
         request = HttpRequest(scope["method"], scope.get("path", "/"),
-                              scope.get("query_string", b"").decode("latin-1"), headers)
+                              scope.get("query_string", b"").decode("latin-1"), headers,
+                              raw_path=raw_path.decode("latin-1") if raw_path is not None else None)
         served = await _answer(self.core, request, lambda limit: _asgi_body(receive, limit))
         header_list = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in served.headers]
         if request.method != "HEAD":  # as granian's RSGI writes a HEAD answer: no length
@@ -71,7 +73,8 @@ async def _answer(core: Core, request: HttpRequest,
                   read_body: Callable[[int], Awaitable[bytes | None]]) -> Served:
     """Read the body (refusing it with 413 once it is known to exceed the limit), then ask the
     core."""
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or request.header("content-length") not in (None, "0") \
+            or request.header("transfer-encoding") is not None:  # WordPress reads bodies on GET too
         if _declared_length(request) > core.max_body:
             return _unread()
         body = await read_body(core.max_body)

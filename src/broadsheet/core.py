@@ -57,8 +57,10 @@ RETRY_AFTER = "5"  # seconds, in a 503's Retry-After
 _HEAVY = re.compile(r"(?:^|&)(?:_embed|search=|per_page=(?:[2-9]\d|\d{3}))")
 
 # Request headers that can make an answer differ from what any other caller gets: such answers
-# are not kept (credentials until logins exist; Origin echoes into CORS headers).
-UNCACHEABLE_HEADERS = frozenset({"authorization", "cookie", "origin", "x-http-method-override"})
+# are not kept (credentials until logins exist; Origin echoes into CORS headers; a body, which
+# WordPress reads on GET too).
+UNCACHEABLE_HEADERS = frozenset({"authorization", "cookie", "origin", "x-http-method-override",
+                                 "content-length", "transfer-encoding"})
 
 NOT_FOUND_PAGE = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 
@@ -72,6 +74,7 @@ class HttpRequest:
     query_string: str = ""
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    raw_path: str | None = None  # the path as sent, escapes not decoded (ASGI gives it, RSGI cannot)
 
     def header(self, name: str) -> str | None:
         """The first value of a header (``name`` lower-case), or None."""
@@ -153,7 +156,7 @@ class Core:
             return None
         if any(name in UNCACHEABLE_HEADERS for name, _ in request.headers):
             return None
-        return ("response", user, request.method, request.path, request.query_string)
+        return ("response", user, request.method, request.raw_path or request.path, request.query_string)
 
     def anonymous_hit(self, method: str, path: str, query_string: str) -> Served | None:
         """The kept answer to a GET or HEAD that carries none of :data:`UNCACHEABLE_HEADERS`

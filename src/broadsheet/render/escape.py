@@ -347,8 +347,9 @@ def _without_bad_protocol(url: str, protocols: Sequence[str]) -> str:
     return ""
 
 
-def esc_url(url: str, *, protocols: Sequence[str] | None = None) -> str:
-    """Clean a URL for display in HTML, or return ``""`` when its scheme is not allowed."""
+def esc_url(url: str, *, protocols: Sequence[str] | None = None, context: str = "display") -> str:
+    """Clean a URL for display in HTML, or return ``""`` when its scheme is not allowed;
+    ``context="db"`` is sanitize_url (no entity escaping of ``&`` and ``'``)."""
     if url == "":
         return ""
     url = _URL_DISALLOWED.sub("", url.lstrip(PHP_TRIM).replace(" ", "%20"))
@@ -359,7 +360,8 @@ def esc_url(url: str, *, protocols: Sequence[str] | None = None) -> str:
     url = url.replace(";//", "://")
     if ":" not in url and url[:1] not in ("/", "#", "?") and not _PHP_FILE.match(url):
         url = ("https://" if protocols and protocols[0] == "https" else "http://") + url
-    url = normalize_entities(url).replace("&amp;", "&#038;").replace("'", "&#039;")
+    if context == "display":
+        url = normalize_entities(url).replace("&amp;", "&#038;").replace("'", "&#039;")
     if "[" in url or "]" in url:
         url = _encode_brackets(url)
     if url[0] == "/":

@@ -2,20 +2,22 @@
 HTTP request becomes a :class:`~broadsheet.rest.request.Request` for the REST server.
 
 A site whose URL is ``https://example.org/archive`` answers at ``/archive/wp-json/…`` and at
-``/archive/?rest_route=…``. The body is parsed as WordPress parses it (JSON with json_decode's
-errors, or a form), and ``_method`` / ``X-HTTP-Method-Override`` override the method.
+``/archive/?rest_route=…``. The route is matched as WordPress matches it: the path as sent
+(percent-escapes are not decoded, when the transport gives the raw path), a ``rest_route``
+query parameter before the path. The body is parsed as WordPress parses it (JSON with
+json_decode's errors, or a form; ``request.parse_body``), and ``_method`` /
+``X-HTTP-Method-Override`` override the method.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import phpjson
 from .api import build_server
-from .request import Request, parse_php_query
+from .request import Request, parse_body
 from .server import RequestState, RestServer, Served
 
 if TYPE_CHECKING:
@@ -32,30 +34,53 @@ def error_answer(status: int, code: str, message: str) -> Served:
 
 
 class RestMount:
-    """Serves ``{home path}/{rest_url_prefix}/…`` and ``{home path}/?rest_route=…``."""
+    """Serves ``{home path}/{rest_url_prefix}/…`` (also after ``/index.php``) and any path of
+    the site carrying ``?rest_route=…``."""
 
     def __init__(self, env: Env) -> None:
         self.server: RestServer = build_server(env)
         self.home_path = urlsplit(env.site.home).path.rstrip("/")
-        self.prefix = f"{self.home_path}/{env.site.settings['rest_url_prefix']}"
+        prefix = env.site.settings["rest_url_prefix"]
+        self.prefix = f"{self.home_path}/{prefix}"
+        self.prefixes = (self.prefix, f"{self.home_path}/index.php/{prefix}")
 
     def route(self, path: str, query: dict[str, Any]) -> str | None:
         """The REST route a request addresses ('' for a non-string ``rest_route``), or None
-        when it is not a REST request."""
-        if path == self.prefix or path.startswith(self.prefix + "/"):
-            route = path[len(self.prefix):].strip("/")
-            return "/" + route if route else "/"
-        if path in (self.home_path, self.home_path + "/", self.home_path + "/index.php") and "rest_route" in query:
-            route = query["rest_route"]
-            if not isinstance(route, str):
+        when it is not a REST request. As in WordPress, a ``rest_route`` in the query string
+        wins over the path (on any page of the site), an empty one is no REST request, and the
+        route is taken as given: no slash is added or collapsed, only trailing slashes and
+        backslashes go."""
+        if "rest_route" in query and self._under_home(path):
+            value = query["rest_route"]
+            if not isinstance(value, str):
                 return ""
-            route = route.strip("/")
-            return "/" + route if route else "/"
+            if value in ("", "0"):  # PHP's empty(): the page itself is asked for
+                return None
+            return value.rstrip("/\\") or "/"
+        for prefix in self.prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                rest = path[len(prefix) + 1:]
+                return ("/" + rest).rstrip("/\\") or "/"
         return None
+
+    def _under_home(self, path: str) -> bool:
+        if path != self.home_path and not path.startswith(self.home_path + "/"):
+            return False
+        last = path.rsplit("/", 1)[-1]
+        return not last.endswith(".php") or last == "index.php"
 
     def handle(self, request: HttpRequest, query: dict[str, Any], route: str, user: Any) -> Served:
         """Serve one REST request (never raises: failures become WordPress-style errors)."""
         headers = dict(request.headers)
+        raw_path = getattr(request, "raw_path", None)
+        if raw_path is not None and "rest_route" not in query:
+            # WordPress matches the path as sent: an escaped character (%2F, %6F) matches nothing
+            raw_route = self.route(raw_path, {})
+            if raw_route is None:
+                from ..core import not_found
+
+                return not_found()
+            route = raw_route
         override = None
         if "_method" in query and isinstance(query["_method"], str):
             override = query["_method"].upper()
@@ -64,64 +89,14 @@ class RestMount:
         method = request.method
         if route == "":
             return error_answer(400, "rest_path_invalid_type", "The REST route parameter must be a string.")
-        json_body, json_error, form = _parse_body(headers.get("content-type", ""), request.body, method)
-        rest_request = Request(override or method, route, query=query, body=form, json_body=json_body,
+        effective = method if override is None else override  # an empty override matches no route
+        json_body, json_error, form = parse_body(headers.get("content-type", ""), request.body, effective, method)
+        rest_request = Request(effective, route, query=query, body=form, json_body=json_body,
                                json_error=json_error, headers=headers, user=user)
         try:
             return self.server.serve(rest_request, state=RequestState(), origin=headers.get("origin"),
-                                     method_override=bool(override and "x-http-method-override" in headers))
+                                     method_override=override is not None and "x-http-method-override" in headers,
+                                     http_method=method)
         except Exception:  # a bug must not become a broken connection; report like WordPress
             logging.getLogger("broadsheet").exception("error serving %s %s", method, route)
             return error_answer(500, "rest_internal_error", "The server could not complete the request.")
-
-
-_JSON_MAX_DEPTH = 512  # json_decode()'s default depth, as WordPress decodes bodies
-# json_last_error() and json_last_error_msg() for what a body can get wrong
-_TOO_DEEP = (1, "Maximum stack depth exceeded")
-_CONTROL_CHARACTER = (3, "Control character error, possibly incorrectly encoded")
-_SYNTAX_ERROR = (4, "Syntax error")
-_BAD_UTF8 = (5, "Malformed UTF-8 characters, possibly incorrectly encoded")
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than ``limit`` levels deep (json_decode's depth:
-    each array or object is one level; scalars add none)."""
-    level, todo = 0, [value]
-    while True:
-        containers = [item for item in todo if isinstance(item, dict | list)]
-        if not containers:
-            return False
-        level += 1
-        if level > limit:
-            return True
-        todo = [
-            child
-            for item in containers
-            for child in (item.values() if isinstance(item, dict) else item)
-        ]
-
-
-def _parse_body(content_type: str, body: bytes, method: str) -> tuple[Any, tuple[int, str] | None, dict[str, Any]]:
-    if not body or method in ("GET", "HEAD"):
-        return None, None, {}
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
-        try:
-            value = json.loads(body)
-        except UnicodeDecodeError:
-            return None, _BAD_UTF8, {}
-        except ValueError as exc:
-            control = str(exc).startswith("Invalid control character")
-            return None, _CONTROL_CHARACTER if control else _SYNTAX_ERROR, {}
-        except RecursionError:
-            return None, _TOO_DEEP, {}
-        if _deeper_than(value, _JSON_MAX_DEPTH):
-            return None, _TOO_DEEP, {}
-        return value, None, {}
-    if media in ("", "application/x-www-form-urlencoded"):
-        try:
-            return None, None, parse_php_query(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            return None, None, {}
-    return None, None, {}
-

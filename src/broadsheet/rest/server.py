@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from .. import clock, phpjson
 from ..lru import Dependencies
+from ..render.escape import esc_url
 from ..store.cache import ContentCache
 from .errors import RestError, no_route
 from .fields import filter_fields, parse_fields
@@ -24,7 +25,7 @@ from .response import Response
 from .routing import Endpoint, Route, Router
 from .schema import parse_list, parse_request_arg, validate
 
-_JSONP_OK = re.compile(r"^[\w.]+$", re.ASCII)  # PCRE's \w without /u: ASCII only
+_JSONP_OK = re.compile(r"^[\w.]*$", re.ASCII)  # PCRE's \w without /u: ASCII only; '' passes
 EXPOSE_HEADERS = "X-WP-Total, X-WP-TotalPages, Link"
 ALLOW_HEADERS = "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type"
 
@@ -116,7 +117,7 @@ class RestServer:
         return result if isinstance(result, Response) else Response(result)
 
     def _check_params(self, request: Request, endpoint: Endpoint) -> RestError | None:
-        if request.json_error is not None and request.method not in ("GET", "HEAD"):
+        if request.json_error is not None:  # any method: a JSON body counts for GET too
             return RestError(
                 "rest_invalid_json", "Invalid JSON body passed.",
                 {"status": 400, "json_error_code": request.json_error[0],
@@ -275,14 +276,17 @@ class RestServer:
 
     # -- serving ------------------------------------------------------------------------------
     def serve(self, request: Request, *, state: RequestState | None = None,
-              origin: str | None = None, method_override: bool = False) -> Served:
-        """Dispatch a top-level request and encode the answer with WordPress's headers."""
+              origin: str | None = None, method_override: bool = False, http_method: str | None = None) -> Served:
+        """Dispatch a top-level request and encode the answer with WordPress's headers
+        (``http_method``: the method on the wire, before ``_method`` or an override)."""
         state = state or RequestState()
         request.state = state
         query = request.query_params()
         jsonp = query.get("_jsonp")
-        is_jsonp = jsonp is not None
-        content_type = f"application/{'javascript' if is_jsonp else 'json'}; charset={self.charset}"
+        is_jsonp = "_jsonp" in query
+        # A callback PHP finds falsy ('' or '0') passes the check and wraps nothing.
+        wraps = is_jsonp and self.jsonp_enabled and jsonp not in ("", "0")
+        content_type = f"application/{'javascript' if wraps else 'json'}; charset={self.charset}"
         head: list[tuple[str, str]] = [("Content-Type", content_type), ("X-Robots-Tag", "noindex")]
         discovery = ("Link", f'<{self.api_root}>; rel="https://api.w.org/"')
         fixed = [("X-Content-Type-Options", "nosniff"),
@@ -294,6 +298,8 @@ class RestServer:
                 problem = ("rest_callback_disabled", "JSONP support is disabled on this site.")
             elif not isinstance(jsonp, str) or not _JSONP_OK.match(jsonp):
                 problem = ("rest_callback_invalid", "Invalid JSONP callback function.")
+                content_type = f"application/javascript; charset={self.charset}"
+                head[0] = ("Content-Type", content_type)
             if problem:
                 body = phpjson.dumps_bytes({"code": problem[0], "message": problem[1]})
                 return Served(400, [*head, discovery, *fixed], body)
@@ -302,7 +308,7 @@ class RestServer:
             methods = self.allowed_methods(response.route, request)
             if methods:
                 response.headers["Allow"] = ", ".join(m.upper() for m in methods)
-        fields = query.get("_fields") if "_fields" in query else request.get("_fields")
+        fields = request.get("_fields")  # $request['_fields']: a JSON body's wins
         if fields is not None and not response.is_error:
             names = parse_fields(fields)
             if names:
@@ -318,11 +324,12 @@ class RestServer:
         if "Content-Type" in extra:
             head = [("Content-Type", extra.pop("Content-Type")), *head[1:]]
         headers = _merge_headers(head, discovery, fixed, extra)
-        if origin:
-            headers += [("Access-Control-Allow-Origin", origin),
+        if origin and origin != "0":  # PHP's truthiness
+            allowed = origin if origin == "null" else esc_url(origin, context="db")
+            headers += [("Access-Control-Allow-Origin", allowed),
                         ("Access-Control-Allow-Methods", "OPTIONS, GET, POST, PUT, PATCH, DELETE"),
                         ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin")]
-        elif request.method == "GET" and request.user is None:
+        elif (http_method or request.method) == "GET" and request.user is None:
             headers.append(("Vary", "Origin"))
         if method_override and response.status >= 400:
             headers += [("Expires", "Wed, 11 Jan 1984 05:00:00 GMT"),
@@ -334,8 +341,8 @@ class RestServer:
         data = self.response_to_data(response, embed, state, request.user)
         if response.status == 204 or data is None:
             return Served(response.status, headers, b"", state.expires)
-        text = phpjson.dumps_pretty(data) if "_pretty" in query else phpjson.dumps(data)
-        if is_jsonp:
+        text = phpjson.dumps_pretty(data) if request.has("_pretty") else phpjson.dumps(data)
+        if wraps:
             text = f"/**/{jsonp}({text})"
         return Served(response.status, headers, text.encode("ascii"), state.expires)
 
