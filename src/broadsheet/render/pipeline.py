@@ -260,12 +260,37 @@ class Renderer:
             text = filter_content_tags(text, ctx)
         return self._smilies(text, ctx)
 
-    def render_excerpt(self, raw_excerpt: str, raw_content: str, ctx: RenderContext) -> str:
-        """``excerpt.rendered``: the manual excerpt, or one generated from the content (§4.5)."""
+    def render_excerpt(
+        self, raw_excerpt: str, raw_content: str, ctx: RenderContext, *, template: bool = False
+    ) -> str:
+        """``excerpt.rendered``: the manual excerpt, or one generated from the content (§4.5).
+
+        With ``template``, a generated excerpt carries the per-request counters its rendering
+        draws (a template header, :mod:`.instances`): WordPress renders the content again to
+        generate it, and those draws move the numbers of the posts after it in a list."""
         text = raw_excerpt
-        if not raw_excerpt.strip(PHP_TRIM):
+        generated = not raw_excerpt.strip(PHP_TRIM)
+        if generated:
             text = self.generated_excerpt(raw_content, ctx)
-        return self.the_excerpt(text, ctx)
+        html = self.the_excerpt(text, ctx)
+        if not template or not generated:
+            return html
+        return make_template(html, self.excerpt_draws(raw_content, ctx))
+
+    def excerpt_draws(self, raw_content: str, ctx: RenderContext) -> dict[str, int]:
+        """The per-request counters that generating the excerpt of this content draws: escaped
+        shortcodes that ``strip_shortcodes`` unescapes, media URLs that auto-embed, and empty
+        layout blocks that the excerpt renders (the whole content is rendered for them)."""
+        if not _excerpt_may_draw(raw_content):
+            return {}
+        state = render_state(ctx)
+        saved = state.counters, state.tokens
+        state.counters, state.tokens = {}, False
+        try:
+            Renderer.generated_excerpt(self, raw_content, ctx)
+            return state.counters
+        finally:
+            state.counters, state.tokens = saved
 
     def generated_excerpt(self, raw_content: str, ctx: RenderContext) -> str:
         """``wp_trim_excerpt`` for an empty manual excerpt (before the display filters)."""
@@ -323,6 +348,29 @@ class Renderer:
         if not ctx.options.use_smilies:
             return text
         return convert_smilies(text, site_url=ctx.options.home)
+
+
+_MEDIA_URL = re.compile(
+    r"https?://[^ \t\n\r\f\v<>\"]+\.(?:mp3|ogg|flac|m4a|wav|mp4|m4v|webm|ogv|flv)(?![^ \t\n\r\f\v<>\"])",
+    re.IGNORECASE,
+)
+_WRAPPERS = frozenset({"core/group", "core/columns", "core/column"})
+
+
+def _has_empty_wrapper(blocks: Iterable[Block]) -> bool:
+    return any(
+        (block.name in _WRAPPERS and not block.inner_blocks) or _has_empty_wrapper(block.inner_blocks)
+        for block in blocks
+    )
+
+
+def _excerpt_may_draw(raw: str) -> bool:
+    """Whether generating an excerpt from this content can draw a per-request counter."""
+    if "[[" in raw or ("://" in raw and _MEDIA_URL.search(raw)):
+        return True
+    if "wp:group" not in raw and "wp:column" not in raw:
+        return False
+    return _has_empty_wrapper(parse_blocks(raw))
 
 
 def _math_is_block(ctx: RenderContext) -> bool:

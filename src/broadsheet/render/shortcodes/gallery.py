@@ -23,6 +23,7 @@ from broadsheet.render.shortcodes.kses import POST_TAG_ATTRS
 from broadsheet.render.shortcodes.registry import Shortcodes
 from broadsheet.render.shortcodes.values import PHP_TRIM, php_empty, php_int, shortcode_atts
 from broadsheet.render.texturize import wptexturize
+from broadsheet.store.collation import fold  # MySQL's case- and accent-blind order
 
 __all__ = ["gallery_shortcode"]
 
@@ -56,7 +57,7 @@ def _gallery_attachments(
             excluded = set(_id_list(atts["exclude"]))
             images = [a for a in images if a.id not in excluded]
     key: Callable[[Attachment], Any] = (
-        (lambda a: a.title) if atts["orderby"].lower() == "title" else (lambda a: a.id)
+        (lambda a: fold(a.title)) if atts["orderby"].lower() == "title" else (lambda a: a.id)
     )
     return sorted(images, key=key, reverse=atts["order"].upper() == "DESC")
 

@@ -31,6 +31,7 @@ from broadsheet.render.shortcodes.values import (
     shortcode_atts,
     validate_boolean,
 )
+from broadsheet.store.collation import fold  # MySQL's case- and accent-blind order
 
 __all__ = ["playlist_shortcode"]
 
@@ -62,7 +63,7 @@ def _tracks(atts: Mapping[str, str], ctx: RenderContext) -> list[Attachment]:
             excluded = set(_ids(atts["exclude"]))
             tracks = [a for a in tracks if a.id not in excluded]
     if atts["orderby"].lower() == "title":
-        return sorted(tracks, key=lambda a: a.title, reverse=atts["order"].upper() == "DESC")
+        return sorted(tracks, key=lambda a: fold(a.title), reverse=atts["order"].upper() == "DESC")
     return sorted(tracks, key=lambda a: a.id, reverse=atts["order"].upper() == "DESC")
 
 
