@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..render.slugs import sanitize_title
 from ..site import PostType
 from ..store import posts as post_store
 from ..store.models import Post
@@ -143,7 +144,7 @@ class PostsController:
             args["search_semantics"] = {"description": "How to interpret the search input.", "type": "string",
                                         "enum": ["exact"]}
         args["slug"] = {"description": "Limit result set to posts with one or more specific slugs.",
-                        "type": "array", "items": {"type": "string"}, "sanitize_callback": slug_list}
+                        "type": "array", "items": {"type": "string"}}
         if pt.name == "attachment":
             statuses = ["inherit", "private", "trash"]
             default_status = "inherit"
@@ -305,7 +306,8 @@ class PostsController:
         if request.get("parent"):
             q.parents = [int(i) for i in request.get("parent")]
         q.parents_exclude = [int(i) for i in request.get("parent_exclude") or []]
-        q.slugs = list(request.get("slug") or [])
+        # WP_Query: post_name IN, each value through sanitize_title_for_query (no accent folding)
+        q.slugs = [sanitize_title(str(slug), context="query") for slug in request.get("slug") or []]
         if request.get("menu_order") is not None:
             q.menu_order = int(request.get("menu_order"))
         search = request.get("search")

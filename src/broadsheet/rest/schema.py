@@ -27,7 +27,7 @@ SCHEMA_KEYWORDS = (
 )
 
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-_LIST_SPLIT = re.compile(r"[\s,]+")
+_LIST_SPLIT = re.compile(r"[\s,]+", re.ASCII)  # PCRE's \s without the u flag
 _HEX_COLOR = re.compile(r"^#([A-Fa-f0-9]{3}){1,2}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 _IPV4 = re.compile(r"^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$")

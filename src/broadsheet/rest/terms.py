@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..render.slugs import sanitize_title
 from ..site import Taxonomy
 from ..store import terms as term_store
 from ..store.models import Term
@@ -11,7 +12,7 @@ from .access import parse_id, refuse_unless_missing, unreachable
 from .errors import RestError, forbidden
 from .links import API_REL
 from .objects import build, selected_fields
-from .params import collection_params, context_param, id_list, paginate_headers, slug_list
+from .params import collection_params, context_param, id_list, paginate_headers
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
@@ -132,6 +133,12 @@ class TermsController:
         return term
 
     # -- handlers -------------------------------------------------------------------------------
+    def slugs(self, value: Any) -> list[str]:
+        """WP_Term_Query: slug IN, each value through sanitize_title (accents folded in the
+        site's locale)."""
+        locale = str(self.env.site.settings["locale"] or "en_US")
+        return [sanitize_title(str(slug), locale=locale) for slug in value or []]
+
     def get_items(self, request: Request) -> Response:
         """A page of terms."""
         per_page = int(request.get("per_page") or 10)
@@ -142,7 +149,7 @@ class TermsController:
             taxonomy=self.taxonomy.name,
             include=[int(i) for i in request.get("include") or []],
             exclude=[int(i) for i in request.get("exclude") or []],
-            slugs=slug_list(request.get("slug"), request, "slug") if request.get("slug") else [],
+            slugs=self.slugs(request.get("slug")),
             search=request.get("search") or None,
             post=int(request.get("post")) if request.get("post") else None,
             hide_empty=bool(request.get("hide_empty")),

@@ -10,7 +10,7 @@ from .access import parse_id, refuse_unless_missing, unreachable
 from .avatars import avatar_urls
 from .errors import RestError, forbidden
 from .objects import build, selected_fields
-from .params import collection_params, context_param, id_list, paginate_headers, slug_list
+from .params import collection_params, context_param, id_list, paginate_headers
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
@@ -164,7 +164,7 @@ class UsersController:
             published_in=list(self.env.site.post_types),
             include=[int(i) for i in request.get("include") or []],
             exclude=[int(i) for i in request.get("exclude") or []],
-            slugs=slug_list(request.get("slug"), request, "slug") if request.get("slug") else [],
+            slugs=[str(slug) for slug in request.get("slug") or []],  # compared as the collation does
             search=request.get("search") or None,
             orderby=str(request.get("orderby") or "name"),
             order=str(request.get("order") or "asc"),

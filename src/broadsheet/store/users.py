@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .. import phpjson
@@ -16,6 +19,27 @@ _COLUMNS = (
     "id, nicename, login, display_name, email, url, description, first_name, last_name,"
     " nickname, locale, registered, roles, avatar_urls, meta"
 )
+
+
+@lru_cache(maxsize=1)
+def _nicename_collation() -> tuple[dict[int, str], frozenset[str]]:
+    """What of MariaDB's utf8mb4_unicode_520_ci matters for WordPress-made nicenames (see the
+    data file): each character's stand-in in ``[a-z0-9_-]`` ('' when ignored), and the
+    characters that weigh what a space does."""
+    data = json.loads((Path(__file__).parent / "nicename_collation.json").read_text("utf-8"))
+    table = {int(code): text for code, text in data["ascii"].items()}
+    for first, last in data["ignorable"]:
+        table.update(dict.fromkeys(range(first, last + 1), ""))
+    table.update((code, chr(code).lower()) for code in range(ord("A"), ord("Z") + 1))
+    return table, frozenset(map(chr, data["space"]))
+
+
+def nicename_key(value: str) -> str:
+    """A ``slug=`` value as WordPress's database compares it with nicenames: case, accents and
+    ignorable characters do not count, nor trailing spaces (``JOSÉ-Garcia`` finds
+    ``jose-garcia``)."""
+    table, spaces = _nicename_collation()
+    return value.translate(table).rstrip("".join(spaces))
 
 
 def _user(row: tuple[Any, ...]) -> User:
@@ -67,7 +91,7 @@ class UserQuery:
     published_in: list[str] | None = None  # only authors of published posts of these types
     include: list[int] = field(default_factory=list)
     exclude: list[int] = field(default_factory=list)
-    slugs: list[str] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)  # as given: compared as the collation does
     search: str | None = None
     search_columns: list[str] = field(default_factory=lambda: ["id", "login", "nicename", "display_name"])
     roles: list[str] = field(default_factory=list)
@@ -96,8 +120,9 @@ def query(db: Database, q: UserQuery, remember: Remember | None = None) -> tuple
         in_list("users.id", q.include)
     if q.exclude:
         in_list("users.id", q.exclude, negate=True)
-    if q.slugs:
-        in_list("users.nicename", q.slugs)
+    slugs = [nicename_key(slug) for slug in q.slugs]
+    if slugs:
+        in_list("users.nicename", slugs)
     if q.search:
         columns = {"id": "CAST(users.id AS TEXT)", "login": "LOWER(users.login)",
                     "nicename": "LOWER(users.nicename)", "display_name": "users.name_key",
@@ -115,10 +140,10 @@ def query(db: Database, q: UserQuery, remember: Remember | None = None) -> tuple
     if q.orderby == "include" and q.include:
         cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
         order_sql = f"CASE users.id {cases} END ASC"
-    elif q.orderby == "include_slugs" and q.slugs:
-        cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(q.slugs)))
+    elif q.orderby == "include_slugs" and slugs:
+        cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(slugs)))
         order_sql = f"CASE users.nicename {cases} END ASC"
-        order_params = list(q.slugs)
+        order_params = list(slugs)
     else:
         column = columns_by.get(q.orderby, "users.name_key")
         order_sql = f"{column} {order}" + ("" if column == "users.id" else f", users.id {order}")
