@@ -30,12 +30,13 @@ This module imports nothing from the renderer.
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 __all__ = [
     "RenderState",
     "draws",
+    "instance_base",
     "is_template",
     "make_template",
     "resolve",
@@ -126,3 +127,15 @@ def resolve(stored: str, counters: MutableMapping[str, int] | None = None) -> st
         for name, count in used.items():
             counters[name] = counters.get(name, 0) + count
     return html
+
+
+def instance_base(
+    stored: Iterable[str | None], counters: Mapping[str, int]
+) -> tuple[tuple[str, int], ...]:
+    """The counters that the templates among ``stored`` read, at their values in ``counters``:
+    what an object rendered from them depends on (() when none is a template)."""
+    kinds: set[str] = set()
+    for value in stored:
+        if value and value.startswith(_HEADER):
+            kinds.update(draws(value))
+    return tuple(sorted((name, counters.get(name, 0)) for name in kinds))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .. import clock, phpjson, phpserialize
 from ..lru import Dependencies
 from ..render.escape import sanitize_html_class
+from ..render.instances import instance_base, resolve
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
 from .dates import gmt_from_local, rest_date
@@ -236,28 +237,34 @@ class PostSerializer:
         state = request.state
         after_blocks = bool(state is not None and state.blocks_rendered
                             and post.content_rendered_after_blocks is not None)  # fmt: skip
+        # Stored templates number per request: the object depends on the counters they use.
+        stored = (post.content_rendered, post.content_rendered_after_blocks, post.excerpt_rendered)
+        base = instance_base(stored, state.counters if state is not None else {})
         key = ("post_object", post.id, context, tuple(fields) if fields is not None else None,
-               request.has("_embed"), password, after_blocks)
+               request.has("_embed"), password, after_blocks, base)
         cached = self.env.cache.peek(key)
         if cached is not None and (cached[3] is None or clock.now() < cached[3]):
-            data, links, compacted, expires, blocks = cached
+            data, links, compacted, expires, blocks, drawn = cached
         else:
             from .links import compact
             from .server import RequestState
 
-            request.state = RequestState(blocks_rendered=after_blocks)
+            request.state = RequestState(blocks_rendered=after_blocks, counters=dict(base))
             try:
                 with Dependencies.collect() as read:
                     data, links = self._build(post, request, context, fields)
                 expires, blocks = request.state.expires, request.state.blocks_rendered
+                drawn = {k: v - dict(base).get(k, 0) for k, v in request.state.counters.items()}
             finally:
                 request.state = state
             # Built once, encoded for every answer: keep them in PHP's shape already.
             data, compacted = phpjson.shaped(data), phpjson.shaped(compact(links))
-            self.env.cache.keep(key, (data, links, compacted, expires, blocks), list(read))
+            self.env.cache.keep(key, (data, links, compacted, expires, blocks, drawn), list(read))
         if state is not None:
             state.valid_until(expires)
             state.blocks_rendered = state.blocks_rendered or blocks
+            for name, count in drawn.items():
+                state.counters[name] = state.counters.get(name, 0) + count
         if for_collection:
             return phpjson.extended(data, "_links", compacted) if compacted else dict(data)
         response = Response(dict(data))
@@ -385,15 +392,16 @@ class PostSerializer:
 
     def _rendered_content(self, view: PostView) -> str:
         """``content.rendered`` at this point of the request (WordPress's ``the_content`` filters
-        change once block content has been rendered; see docs/rendering.md)."""
+        change once block content has been rendered, and per-request counters number players,
+        galleries and layout containers; see docs/rendering.md)."""
         post, state = view.post, view.request.state
         if state is None:
-            return post.content_rendered
+            return resolve(post.content_rendered)
         if state.blocks_rendered and post.content_rendered_after_blocks is not None:
-            return post.content_rendered_after_blocks
+            return resolve(post.content_rendered_after_blocks, state.counters)
         if post.content_raw and "<!-- wp:" in post.content_raw:
             state.blocks_rendered = True
-        return post.content_rendered
+        return resolve(post.content_rendered, state.counters)
 
     def _excerpt(self, view: PostView, context: str) -> dict[str, Any]:
         post = view.post
@@ -401,7 +409,11 @@ class PostSerializer:
         if context == "edit":
             out["raw"] = post.excerpt_raw or ""
         visible = not view.password_required or view.can_see_protected()
-        out["rendered"] = post.excerpt_rendered if visible else ""
+        state = view.request.state
+        out["rendered"] = (
+            resolve(post.excerpt_rendered, state.counters if state is not None else None)
+            if visible else ""
+        )  # fmt: skip
         out["protected"] = bool(post.password)
         return out
 

@@ -49,6 +49,9 @@ class RequestState:
     # Whether block content has been rendered in this request yet: WordPress renders classic
     # content differently from then on (Renderer.render_content_after_blocks).
     blocks_rendered: bool = False
+    # The per-request instance counters drawn so far (players, galleries, layout containers):
+    # stored templates are numbered from here (broadsheet.render.instances, docs/rendering.md).
+    counters: dict[str, int] = field(default_factory=dict)
 
     def valid_until(self, moment: float | None) -> None:
         """Note that the answer changes at ``moment``."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...attachment_meta import decode_metadata
@@ -116,13 +115,6 @@ class AttachmentSource:
 _DECODED_METADATA: dict[str, dict[str, Any]] = {}
 
 
-def _php_round2(value: float) -> str:
-    """PHP's ``round($x, 2)`` (halves away from zero, on the shortest decimal form) printed as
-    PHP prints a float (``precision`` 14: ``56.25``, ``100``)."""
-    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{float(rounded):.14G}"
-
-
 def attachment_paragraph(
     renderer: Renderer, ctx: Any, attachment: Attachment, config: RenderConfig
 ) -> str:
@@ -135,11 +127,7 @@ def attachment_paragraph(
         if kind == "video" and attachment.width and attachment.height:
             dims = f' width="{attachment.width}" height="{attachment.height}"'
         return renderer.shortcodes.do_shortcode(f'[{kind} src="{attachment.url}"{dims}]', ctx)
-    image = attachment_image(attachment, "medium", ctx)
-    if image and config.theme_image_style and attachment.width and attachment.height:
-        ratio = _php_round2(100 * attachment.height / attachment.width)
-        style = f"width:100%;height:{ratio}%;max-width:{attachment.width}px;"
-        image = f'{image[:-3]} style="{style}" />'
+    image = attachment_image(attachment, "medium", ctx)  # with the theme's style (options)
     text = image
     if not text.strip(_PHP_TRIM):
         text = attachment.title

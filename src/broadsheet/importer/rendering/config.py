@@ -60,6 +60,7 @@ def render_config(settings: SiteSettings) -> RenderConfig:
         timezone=_timezone_name(settings),
         wp_version=str(settings["wp_version"]),
         image_sizes=dict(settings["image_sizes"] or {}),
+        theme_image_style=stylesheet == "twentytwentyone",
     )
     return RenderConfig(
         options=options,

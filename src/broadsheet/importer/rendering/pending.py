@@ -84,12 +84,15 @@ def render_post(renderer: Renderer, config: RenderConfig, post: PendingPost, ctx
         attachment = ctx.attachment(post.id)
         if attachment is not None:
             ctx.attachment_prefix = attachment_paragraph(renderer, ctx, attachment, config)
+    # Stored as templates numbered per request (render/instances.py), but an attachment's
+    # description: the media routes serve it as stored.
+    template = post.type != "attachment"
     try:
-        content = renderer.render_content(post.content_raw, ctx)
-        excerpt = renderer.render_excerpt(post.excerpt_raw, post.content_raw, ctx)
+        content = renderer.render_content(post.content_raw, ctx, template=template)
+        excerpt = renderer.render_excerpt(post.excerpt_raw, post.content_raw, ctx, template=template)
         if post.type != "attachment":  # an attachment's description: its own route, no blocks
             after_blocks = renderer.render_content_after_blocks(
-                post.content_raw, ctx, rendered=content
+                post.content_raw, ctx, rendered=content, template=True
             )
     finally:
         ctx.attachment_prefix = None
