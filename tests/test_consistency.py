@@ -29,6 +29,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import pytest
+
+from broadsheet.db import connect
 
 from .conftest import FIXTURES, ORACLE, ORACLE_NOW, import_path, start_server, stop_server
 
@@ -287,3 +290,24 @@ def test_every_answer_agrees_with_itself_while_imports_add_and_withdraw_posts(da
     # the imports did change what was read, and every kind of request was checked
     assert len(tally.totals) >= 2, tally.totals
     assert min(tally.answers.values()) >= 5 and len(tally.answers) == 8, tally.answers
+
+
+def test_a_snapshot_whose_connection_dies_after_its_reads_keeps_them(database_url: str) -> None:
+    """PostgreSQL restarting between a request's last read and the end of its snapshot (the
+    soak saw it: ``AdminShutdown`` at COMMIT, a 500) loses nothing the request read."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL: a database server that closes connections")
+    import psycopg
+
+    db = connect(database_url)
+    try:
+        with db.reading():
+            posts = db.scalar("SELECT count(*) FROM posts")
+            backend = db.scalar("SELECT pg_backend_pid()")
+            with psycopg.connect(database_url.split("?")[0], autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        assert posts == 0
+        with db.reading():  # the next snapshot gets a working connection
+            assert db.scalar("SELECT count(*) FROM posts") == 0
+    finally:
+        db.close()

@@ -9,6 +9,7 @@ for the whole block.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import weakref
@@ -20,6 +21,8 @@ from typing import Any
 from .. import budget
 from .core import DatabaseError, Lease
 from .migrate import migrate, schema_version
+
+log = logging.getLogger(__name__)
 
 _QMARK = re.compile(r"\?")
 
@@ -188,9 +191,14 @@ class Database:
             if commit:
                 try:
                     lease.conn.execute("COMMIT")
-                except BaseException:
+                except BaseException as exc:
                     self._roll_back(lease)
-                    raise
+                    if wrote or not isinstance(exc, Exception):
+                        raise
+                    # A read block has read everything it needed from its snapshot: the snapshot
+                    # ending badly (PostgreSQL restarting closed the connection) changes none of
+                    # it. The connection is dropped (``_roll_back`` marked it broken).
+                    log.info("ending a read snapshot failed (its reads stand): %s", exc)
                 if wrote:
                     self.source.after_write(lease)
             else:
