@@ -50,13 +50,28 @@ def post_context(post_id: int) -> StaticContext:
     return ctx
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+# Known differences (docs/rest-api.md): blocks Broadsheet does not render (Social Link icons,
+# Archives, Categories, Tag Cloud, Latest Comments, Search) and URLs of the site itself, which
+# WordPress embeds without a request (with a random data-secret).
+KNOWN = {
+    "rendered": {"known-social-links", "known-archives-categories", "known-latest-comments-search",
+                 "known-own-post-embed"},
+    "excerpt": {"known-own-post-embed"},
+}  # fmt: skip
+
+
+def _cases(field: str) -> list[Any]:
+    known = pytest.mark.xfail(strict=True, reason="known difference (docs/rest-api.md)")
+    return [pytest.param(c, marks=known) if c["name"] in KNOWN[field] else c for c in CASES]
+
+
+@pytest.mark.parametrize("case", _cases("rendered"), ids=lambda c: c["name"])
 def test_single_get_content_equals_wordpress(case: dict[str, Any]) -> None:
     rendered = RENDERER.render_content(case["raw"], post_context(case["id"]))
     assert rendered == case["rendered"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", _cases("excerpt"), ids=lambda c: c["name"])
 def test_single_get_excerpt_equals_wordpress(case: dict[str, Any]) -> None:
     rendered = RENDERER.render_excerpt("", case["raw"], post_context(case["id"]))
     assert rendered == case["excerpt"]
