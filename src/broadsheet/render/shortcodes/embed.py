@@ -80,7 +80,6 @@ def run_embed_shortcode(text: str, ctx: RenderContext) -> str:
 
 
 _LINE_BREAK = "<!-- wp-line-break -->"
-_URL_HINT = re.compile(r"(?:^|[ \t\n\r\f\v]|>)https?://", re.IGNORECASE)
 _URL_ON_ITS_LINE = re.compile(
     r"^([ \t\n\r\f\v]*)(https?://[^ \t\n\r\f\v<>\"]+)([ \t\n\r\f\v]*)$",
     re.IGNORECASE | re.MULTILINE,
@@ -96,11 +95,28 @@ def _tag_line_breaks(match: re.Match[str]) -> str:
     return tag.replace("\n", _LINE_BREAK) if "\n" in tag else tag
 
 
+def _url_hint(text: str) -> bool:
+    """WordPress's test ``(^|\\s|>)https?://`` (the same before and after newlines inside tags
+    become placeholders, which end in ``>``)."""
+    at = text.find("://")
+    while at >= 0:
+        for scheme in ("http", "https"):
+            start = at - len(scheme)
+            if (
+                start >= 0
+                and text[start:at].lower() == scheme
+                and (start == 0 or text[start - 1] in " \t\n\r\f\v>")
+            ):
+                return True
+        at = text.find("://", at + 3)
+    return False
+
+
 def autoembed(text: str, ctx: RenderContext) -> str:
     """``WP_Embed::autoembed`` (priority 8, after ``[embed]``): a URL alone on its line or in
     its own paragraph becomes what ``[embed]`` makes of it, or stays as it is."""
-    if "://" not in text:
-        return text
+    if "://" not in text or not _url_hint(text):
+        return text.replace(_LINE_BREAK, "\n") if _LINE_BREAK in text else text
     if "\n" in text:
         text = HTML_TAG_RE.sub(_tag_line_breaks, text)
 
@@ -108,7 +124,6 @@ def autoembed(text: str, ctx: RenderContext) -> str:
         embedded = _embed_url(match.group(2), {}, ctx, link_unknown=False)
         return match.group(1) + embedded + match.group(3)
 
-    if _URL_HINT.search(text):
-        text = _URL_ON_ITS_LINE.sub(embed, text)
-        text = _URL_IN_ITS_PARAGRAPH.sub(embed, text)
+    text = _URL_ON_ITS_LINE.sub(embed, text)
+    text = _URL_IN_ITS_PARAGRAPH.sub(embed, text)
     return text.replace(_LINE_BREAK, "\n") if _LINE_BREAK in text else text
