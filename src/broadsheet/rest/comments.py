@@ -102,8 +102,8 @@ class CommentsController:
         if pt is None:
             return False
         if post.password:
-            given = request.get("password")
-            if not (single and given and str(given) == post.password):
+            given = request.get("password")  # can_access_password_content: PHP's empty() refuses "0"
+            if not (single and given not in (None, "", "0", 0) and str(given) == post.password):
                 return False
         if post.status == "publish":
             return True
@@ -160,11 +160,10 @@ class CommentsController:
         return comment
 
     def can_read(self, comment: Comment, request: Request, *, single: bool) -> bool:
-        """check_read_permission for a comment (anonymous: approved on a readable post)."""
+        """check_read_permission for a comment (anonymous: approved, on a post that exists and
+        can be read)."""
         post = self.env.cache.post(comment.post_id) if comment.post_id else None
-        if post is not None:
-            return self.can_read_post(post, request, single=single) and comment.status == "approved"
-        return comment.status == "approved"
+        return post is not None and self.can_read_post(post, request, single=single) and comment.status == "approved"
 
     def get_item_permission(self, request: Request) -> bool | RestError:
         """A single comment must be readable."""
@@ -173,12 +172,14 @@ class CommentsController:
             return comment
         if request.get("context") == "edit":
             return forbidden("rest_forbidden_context", "Sorry, you are not allowed to edit comments.", request.user)
+        # The comment is checked before its post: a comment on a post the caller cannot read
+        # (protected, without its password) is one they cannot read.
+        if not self.can_read(comment, request, single=True):
+            return forbidden("rest_cannot_read", "Sorry, you are not allowed to read this comment.", request.user)
         post = self.env.cache.post(comment.post_id) if comment.post_id else None
         if post is not None and not self.can_read_post(post, request, single=True):
             return forbidden("rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment.",
                              request.user)
-        if not self.can_read(comment, request, single=True):
-            return forbidden("rest_cannot_read", "Sorry, you are not allowed to read this comment.", request.user)
         return True
 
     def create_permission(self, request: Request) -> bool | RestError:

@@ -30,6 +30,19 @@ def field_tree(fields: list[str]) -> dict[str, Any]:
     return tree
 
 
+# The media fields WordPress 6.1's attachments controller computes only when named themselves
+ATTACHMENT_NAMED = frozenset({"description", "caption", "alt_text", "media_type", "mime_type", "media_details",
+                              "post", "source_url", "missing_image_sizes"})
+
+
+def is_named(name: str, fields: list[str] | None) -> bool:
+    """Whether ``_fields`` names a field itself (``in_array``), as WordPress 6.1's terms, users,
+    comments, statuses, taxonomies and revisions controllers, and the attachment-only fields
+    of media, decide what to compute: a dotted sub-key alone (``content.rendered``,
+    ``media_details.sizes.medium``) leaves such a field out."""
+    return not fields or name in fields
+
+
 def is_included(name: str, fields: list[str] | None) -> bool:
     """rest_is_field_included: whether ``name`` (dotted) is wanted by the request's _fields."""
     if not fields:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .fields import is_included, parse_fields
+from .fields import is_included, is_named, parse_fields
 from .links import compact
 from .request import Request
 from .response import Response
@@ -24,8 +24,9 @@ def selected_fields(request: Request, names: list[str]) -> list[str] | None:
 
 def build(names: list[str], values: Mapping[str, Callable[[], Any]], fields: list[str] | None,
           add_links: Callable[[Response], None], *, for_collection: bool) -> Any:
-    """The object's data (only wanted fields computed) and links; collections inline ``_links``."""
-    response = Response({name: values[name]() for name in names if is_included(name, fields)})
+    """The object's data (only the fields ``_fields`` names computed: terms, users and comments
+    check the names themselves, not dotted sub-keys) and links; collections inline ``_links``."""
+    response = Response({name: values[name]() for name in names if is_named(name, fields)})
     if is_included("_links", fields) or is_included("_embedded", fields):
         add_links(response)
     if not for_collection:

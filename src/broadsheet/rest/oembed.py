@@ -7,9 +7,12 @@ import math
 import re
 import secrets
 import string
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..render.escape import esc_attr, esc_html, esc_url
+from ..render.slugs import sanitize_title
 from .access import unreachable
 from .errors import RestError, forbidden
 from .params import absint
@@ -47,6 +50,7 @@ class OEmbedController:
         """Register /oembed/1.0/embed and /oembed/1.0/proxy."""
         url_arg = {"description": "The URL of the resource for which to fetch oEmbed data.", "type": "string",
                    "format": "uri", "required": True}
+        self.server.pre_serve.append(self.serve_xml)
         self.server.register("oembed/1.0", "/embed", [
             Endpoint(READABLE, self.get_item, None, {
                 "url": dict(url_arg), "format": {"default": "json", "sanitize_callback": _format},
@@ -71,16 +75,57 @@ class OEmbedController:
         return forbidden("rest_forbidden", "Sorry, you are not allowed to make proxied oEmbed requests.", request.user)
 
     def get_item(self, request: Request) -> Response:
-        """The oEmbed response for one of the site's published posts."""
-        post = self.env.links.resolve(str(request.get("url") or ""))
-        if post is None or post.status != "publish":
+        """The oEmbed response for one of the site's publicly viewable posts, pages or
+        attachments (its format is chosen when the answer is served: :meth:`serve_xml`)."""
+        post = self.url_to_post(request.get("url"))
+        if post is None or not self.publicly_viewable(post):
             raise RestError("oembed_invalid_url", "Not Found", status=404)
-        data = self.response_data(post, int(request.get("maxwidth") or 600))
-        response = Response(data)
-        if request.get("format") == "xml":
-            response.headers["Content-Type"] = "text/xml; charset=UTF-8"
-            response.raw_body = to_xml(data)
-        return response
+        width = request.get("maxwidth")
+        return Response(self.response_data(post, 600 if width is None else int(width)))
+
+    def url_to_post(self, url: Any) -> Any:
+        """url_to_postid: ``p``, ``page_id`` or ``attachment_id`` anywhere in the URL, else its
+        path under the site's home (any scheme, with or without ``www.``, or a path alone), its
+        slugs read as WordPress's query reads them (percent-escapes in either case, or the
+        characters themselves) and the endpoints a permalink can carry (``embed``, a page
+        number, ``comment-page-N``) set aside."""
+        if not isinstance(url, str):
+            return None
+        found = _ID_IN_URL.search(url)
+        if found:
+            post_id = int(found.group(2))
+            return self.env.cache.post(post_id) if post_id else None
+        home = urlsplit(self.env.site.home)
+        parts = urlsplit(url.split("#", 1)[0].split("?", 1)[0])
+        if parts.hostname is not None:
+            if _strip_www(parts.hostname.lower()) != _strip_www((home.hostname or "").lower()):
+                return None
+            if (parts.port or _DEFAULT_PORTS.get(home.scheme)) != (home.port or _DEFAULT_PORTS.get(home.scheme)):
+                return None
+        path = parts.path
+        home_path = home.path.rstrip("/")
+        if path != home_path and not path.startswith(home_path + "/"):
+            return None
+        segments = [s for s in path[len(home_path):].split("/") if s]
+        while len(segments) > 1 and (segments[-1] == "embed" or segments[-1].isdigit()
+                                     or _COMMENT_PAGE.fullmatch(segments[-1])):
+            segments.pop()
+        if not segments:
+            return None
+        slugs = [sanitize_title(segment, context="query") for segment in segments]
+        return self.env.links.resolve(self.env.site.home + "/" + "/".join(slugs) + "/")
+
+    def publicly_viewable(self, post: Any) -> bool:
+        """is_post_publicly_viewable: published; an attachment inherits its parent's status
+        (published when it has none)."""
+        if post.type == "attachment" and post.status == "inherit":
+            parent = self.env.cache.post(post.parent) if post.parent else None
+            return parent is None or parent.status == "publish"
+        return bool(post.status == "publish" and post.type in self.env.site.post_types)
+
+    def title(self, post: Any) -> str:
+        """get_the_title: a password-protected post's title reads 'Protected: …'."""
+        return f"Protected: {post.title_rendered}" if post.password else post.title_rendered
 
     def response_data(self, post: Any, maxwidth: int) -> dict[str, Any]:
         """get_oembed_response_data with the rich type's html and thumbnail."""
@@ -94,23 +139,55 @@ class OEmbedController:
             "provider_url": self.env.site.home,
             "author_name": author.display_name if author else settings["name"],
             "author_url": self.env.links.author(author) if author else self.env.site.home,
-            "title": post.title_rendered,
+            "title": self.title(post),
             "type": "rich",
             "width": width,
             "height": height,
             "html": self.embed_html(post, width, height),
         }
-        thumb = self.thumbnail(post, width)
-        if thumb:
-            data["thumbnail_url"], data["thumbnail_width"], data["thumbnail_height"] = thumb
+        thumbnail_id = self.thumbnail_id(post)
+        if post.type == "attachment" and post.mime_type.startswith("video/"):
+            data["type"] = "video"
+        if thumbnail_id:
+            src = self.image_src(thumbnail_id, width)
+            data["thumbnail_url"], data["thumbnail_width"], data["thumbnail_height"] = src or (None, None, None)
         return data
+
+    def thumbnail_id(self, post: Any) -> int:
+        """The featured image's id; an image attachment is its own, a video its poster's."""
+        if post.type == "attachment" and _is_image(post):
+            return int(post.id)
+        raw = self.env.cache.meta_value(post.id, "_thumbnail_id")
+        return int(raw) if raw and raw.strip().lstrip("-").isdigit() and int(raw) > 0 else 0
+
+    def image_src(self, attachment_id: int, width: int) -> tuple[str, int, int] | None:
+        """wp_get_attachment_image_src(id, [width, 99999]): no stored size is 99,999 pixels
+        high, so the original file, its dimensions constrained to the width."""
+        from .media_view import attachment_metadata
+
+        attachment = self.env.cache.post(attachment_id)
+        if attachment is None or attachment.type != "attachment":
+            return None
+        meta = attachment_metadata(self.env, attachment.id)
+        url = self.env.links.attachment_url(attachment)
+        full = (meta.get("sizes") or {}).get("full") if isinstance(meta.get("sizes"), dict) else None
+        if not _is_image(attachment):
+            if not isinstance(full, dict):
+                return None
+            url = url.rsplit("/", 1)[0] + "/" + str(full.get("file", ""))
+            w, h = int(full.get("width") or 0), int(full.get("height") or 0)
+        else:
+            w, h = int(meta.get("width") or 0), int(meta.get("height") or 0)
+        if not url:
+            return None
+        return (url, *constrain_dimensions(w, h, width, 99999))
 
     def embed_html(self, post: Any, width: int, height: int) -> str:
         """The blockquote + iframe + script an oEmbed consumer inserts."""
         link = self.env.links.post(post)
         secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
         embed_url = link.rstrip("/") + "/embed/" + f"#?secret={secret}"
-        title = post.title_rendered
+        title = self.title(post)
         frame_title = esc_attr(f"&#8220;{title}&#8221; &#8212; {self.env.site.settings['name']}")
         return (
             f'<blockquote class="wp-embedded-content" data-secret="{esc_attr(secret)}">'
@@ -121,28 +198,15 @@ class OEmbedController:
             f"</iframe><script>{EMBED_SCRIPT}</script>\n"
         )
 
-    def thumbnail(self, post: Any, width: int) -> tuple[str, int, int] | None:
-        """URL and size of the featured image scaled to the embed width."""
-        from .media_view import attachment_metadata
-
-        raw = self.env.cache.meta_value(post.id, "_thumbnail_id")
-        if not raw or not raw.isdigit():
+    def serve_xml(self, request: Request, body: Callable[[], Any]) -> tuple[int, str, bytes] | None:
+        """The oEmbed answer in XML when ``format=xml`` (errors too), as WordPress's
+        rest_pre_serve_request filter writes it: (status, content type, body), or None."""
+        if request.route != "/oembed/1.0/embed" or request.method != "GET" or request.get("format") != "xml":
             return None
-        attachment = self.env.cache.post(int(raw))
-        if attachment is None or not attachment.mime_type.startswith("image/"):
-            return None
-        meta = attachment_metadata(self.env, attachment.id)
-        url = self.env.links.attachment_url(attachment)
-        w, h = int(meta.get("width") or 0), int(meta.get("height") or 0)
-        best = (url, w, h)
-        for size in (meta.get("sizes") or {}).values():
-            if isinstance(size, dict) and size.get("width", 0) >= width and size.get("width", 0) < best[1]:
-                best = (url.rsplit("/", 1)[0] + "/" + size["file"], size["width"], size["height"])
-        url, w, h = best
-        if w > width and w:
-            h = round(h * width / w)
-            w = width
-        return url, w, h
+        data = body()
+        if not data or not isinstance(data, dict | list):
+            return 501, "", b""  # _oembed_create_xml gives nothing: WordPress answers 501, empty
+        return 0, f"text/xml; charset={self.server.charset}", to_xml(data)
 
 
 def _format(value: Any, request: Request, name: str) -> str:
@@ -150,13 +214,70 @@ def _format(value: Any, request: Request, name: str) -> str:
 
 
 
-def to_xml(data: dict[str, Any]) -> bytes:
-    """The XML oEmbed document WordPress writes (entities decoded, non-ASCII as &#xHEX;)."""
-    parts = ['<?xml version="1.0"?>\n<oembed>']
-    for key, value in data.items():
-        text = html.unescape(esc_html(str(value) if not isinstance(value, bool) else ("1" if value else "")))
+def to_xml(data: dict[str, Any] | list[Any]) -> bytes:
+    """The XML oEmbed document WordPress writes (_oembed_create_xml through SimpleXML): each
+    value through esc_html, nested arrays as nested elements (list items named ``oembed``),
+    entities decoded and written back as XML escapes, non-ASCII as ``&#xHEX;``."""
+    return ('<?xml version="1.0"?>\n<oembed>' + _xml_children(data) + "</oembed>\n").encode("ascii")
+
+
+def _xml_children(data: dict[str, Any] | list[Any]) -> str:
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    out = []
+    for key, value in items:
+        name = "oembed" if isinstance(key, int) or str(key).lstrip("-").isdigit() else str(key)
+        if isinstance(value, dict | list):
+            inner = _xml_children(value)
+            out.append(f"<{name}>{inner}</{name}>" if inner else f"<{name}/>")
+            continue
+        text = "1" if value is True else "" if value is False or value is None else str(value)
+        text = html.unescape(esc_html(text))
         escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         escaped = re.sub(r"[^\x00-\x7f]", lambda m: f"&#x{ord(m.group(0)):X};", escaped)
-        parts.append(f"<{key}>{escaped}</{key}>")
-    parts.append("</oembed>\n")
-    return "".join(parts).encode("ascii")
+        out.append(f"<{name}>{escaped}</{name}>")
+    return "".join(out)
+
+
+def constrain_dimensions(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+    """wp_constrain_dimensions: scaled to fit the box, a pixel short rounded up."""
+    if not max_width and not max_height:
+        return width, height
+    width_ratio = height_ratio = 1.0
+    did_width = did_height = False
+    if max_width > 0 and width > 0 and width > max_width:
+        width_ratio, did_width = max_width / width, True
+    if max_height > 0 and height > 0 and height > max_height:
+        height_ratio, did_height = max_height / height, True
+    smaller, larger = min(width_ratio, height_ratio), max(width_ratio, height_ratio)
+    too_big = _php_round(width * larger) > max_width or _php_round(height * larger) > max_height
+    ratio = smaller if too_big else larger
+    w, h = max(1, _php_round(width * ratio)), max(1, _php_round(height * ratio))
+    if did_width and w == max_width - 1:
+        w = max_width
+    if did_height and h == max_height - 1:
+        h = max_height
+    return w, h
+
+
+def _php_round(value: float) -> int:
+    """PHP's round(): halves away from zero."""
+    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
+
+
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".gif", ".png", ".webp")
+
+
+def _is_image(post: Any) -> bool:
+    """wp_attachment_is_image: an image MIME type (or, without one, an image file name)."""
+    if post.mime_type:
+        return bool(post.mime_type.startswith("image/"))
+    return str(post.guid).lower().endswith(_IMAGE_EXTENSIONS)
+
+
+def _strip_www(host: str) -> str:
+    return host[4:] if host.startswith("www.") else host
+
+
+_ID_IN_URL = re.compile(r"[?&](p|page_id|attachment_id)=(\d+)")
+_COMMENT_PAGE = re.compile(r"comment-page-[0-9]+")
+_DEFAULT_PORTS = {"http": 80, "https": 443}

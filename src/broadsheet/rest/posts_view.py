@@ -18,7 +18,7 @@ from ..render.instances import instance_base, resolve
 from ..site import ZERO_DATE, PostType
 from ..store.models import Post, Term, User
 from .dates import gmt_from_local, rest_date
-from .fields import is_included
+from .fields import ATTACHMENT_NAMED, is_included, is_named
 from .links import API_REL
 from .objects import selected_fields
 from .request import Request
@@ -292,7 +292,9 @@ class PostSerializer:
         post = view.post
         site = self.env.site
         data: dict[str, Any] = {}
-        inc = (lambda name: True) if fields is None else (lambda name: is_included(name, fields))
+        inc = (lambda name: True) if fields is None else (
+            lambda name: is_named(name, fields) if post.type == "attachment" and name in ATTACHMENT_NAMED
+            else is_included(name, fields))
         extra = self.env.rest_field_order.get(post.type, [])
         for name in self._core_names(context):
             if name in extra or not inc(name):

@@ -8,7 +8,7 @@ from ..phpjson import JsonObject
 from ..site import PostType, Taxonomy
 from . import editor
 from .errors import RestError, forbidden
-from .fields import is_included, parse_fields
+from .fields import is_included, is_named, parse_fields
 from .links import compact
 from .params import context_param
 from .request import Request
@@ -30,11 +30,14 @@ STATUSES = {
 }
 
 
-def _filter(data: dict[str, Any], request: Request, names: list[str]) -> dict[str, Any]:
+def _filter(data: dict[str, Any], request: Request, names: list[str], *, named: bool = False) -> dict[str, Any]:
+    """The fields ``_fields`` asks for (``named``: only those it names themselves, as the
+    taxonomies and statuses controllers check them; a dotted sub-key alone leaves them out)."""
     wanted = parse_fields(request.get("_fields"))
     if not wanted:
         return data
-    return {k: v for k, v in data.items() if is_included(k, wanted)}
+    keep = is_named if named else is_included
+    return {k: v for k, v in data.items() if keep(k, wanted)}
 
 
 class RegistriesController:
@@ -154,7 +157,7 @@ class RegistriesController:
             data["hierarchical"] = tax.hierarchical
         data["rest_base"] = tax.rest_base
         data["rest_namespace"] = tax.rest_namespace
-        data = _filter(data, request, list(data))
+        data = _filter(data, request, list(data), named=True)
         response = Response(data)
         response.add_link("collection", self.env.site.rest_url("/wp/v2/taxonomies"))
         response.add_link("https://api.w.org/items",
@@ -222,7 +225,7 @@ class RegistriesController:
         data["slug"] = name
         if context != "embed":
             data["date_floating"] = floating
-        data = _filter(data, request, list(data))
+        data = _filter(data, request, list(data), named=True)
         archives = "/wp/v2/posts" if name == "publish" else f"/wp/v2/posts?status={name}"
         return {**data, "_links": {"archives": [{"href": self.env.site.rest_url(archives)}]}}
 
@@ -241,5 +244,9 @@ class RegistriesController:
         return True
 
     def get_status(self, request: Request) -> Any:
-        """One status."""
-        return self.status_data(str(request.get("status")), request)
+        """One status; its link stays outside the data, so ``_fields`` never drops it (the
+        statuses controller adds it whatever ``_fields`` asks for)."""
+        data = self.status_data(str(request.get("status")), request)
+        response = Response({k: v for k, v in data.items() if k != "_links"})
+        response.links = {"archives": [{"href": link["href"]} for link in data["_links"]["archives"]]}
+        return response

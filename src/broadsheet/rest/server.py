@@ -70,6 +70,10 @@ class RestServer:
         self.jsonp_enabled = jsonp_enabled
         self.target_hints = target_hints
         self.authenticate: Callable[[Request], RestError | None] | None = None
+        # rest_pre_serve_request: hooks that may write the answer themselves from the data
+        # (given as a function, built only if asked for) as (status, or 0 to keep it; content
+        # type; body), as oEmbed's XML does
+        self.pre_serve: list[Callable[[Request, Callable[[], Any]], tuple[int, str, bytes] | None]] = []
         # Where embedded objects, target hints and route descriptions are remembered (each with
         # the moment it would read differently) until what they read changes.
         self.cache = cache
@@ -341,6 +345,13 @@ class RestServer:
             return Served(response.status, headers, b"", state.expires)
         if response.raw_body is not None:
             return Served(response.status, headers, response.raw_body, state.expires)
+        for hook in self.pre_serve:
+            written = hook(request, lambda: self.response_to_data(response, None, state, request.user))
+            if written is not None:
+                status, kind, body = written
+                if kind:
+                    headers = [("Content-Type", kind) if k == "Content-Type" else (k, v) for k, v in headers]
+                return Served(status or response.status, headers, body, state.expires)
         data = self.response_to_data(response, embed, state, request.user)
         if response.status == 204 or data is None:
             return Served(response.status, headers, b"", state.expires)
