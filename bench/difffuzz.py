@@ -20,7 +20,9 @@ difference is grouped by method and route × the parts of the request that cause
 differed; the parts are found by shrinking the first request of a kind (dropping one part at a
 time while the difference stays; later requests with the same parts join the group without
 new requests, up to ``--shrink-budget`` extra requests). Lists ordered differently only among
-equal sort keys are counted apart, as ties, with what WordPress's query sorts by. The same
+equal sort keys are counted apart, as ties, with what WordPress's query sorts by; so are
+differences found while the oracle's content differs from what it was at the start (others may
+add and remove content during a run: ``--watch``). The same
 ``--seed`` gives the same requests; request N can be rebuilt with ``show``.
 
 Only anonymous requests are sent: the oracle refuses every write.
@@ -169,6 +171,22 @@ class Run:
         self.causes: dict[tuple[str, str, str], list[frozenset[tuple[str, str]]]] = {}
         self.counts: Counter[str] = Counter()
         self.shrink_spent = 0
+        self.content_changed = False  # set while the oracle's content differs from the start's
+        self.change_windows: list[list[int]] = []  # [first, last] request numbers seen meanwhile
+
+    def watch(self, every: float, stop: threading.Event) -> None:
+        """Check the oracle's content every ``every`` seconds: others may add or remove posts
+        during a run, and the differences that makes are not Broadsheet's."""
+        start = fingerprint(self.oracle)
+        while not stop.wait(every):
+            try:
+                changed = fingerprint(self.oracle) != start
+            except (http.client.HTTPException, OSError, ValueError):
+                continue
+            if changed != self.content_changed:
+                self.content_changed = changed
+                print(f"oracle content {'changed' if changed else 'back as it was'} "
+                      f"(after request {self.counts['requests']})", file=sys.stderr, flush=True)
 
     def pair(self, request: FuzzRequest) -> tuple[Answer, Answer, Comparison]:
         """Both answers to a request and how they compare."""
@@ -184,6 +202,7 @@ class Run:
     def one(self, number: int) -> None:
         """Generate, send and compare request ``number``."""
         request = generate(self.site, self.seed, number)
+        changed = self.content_changed
         try:
             oracle, broadsheet, comparison = self.pair(request)
         except (http.client.HTTPException, OSError) as exc:
@@ -201,6 +220,14 @@ class Run:
                     tie.example = {"number": number, "request": request.describe(), "detail": comparison.tie.detail}
             if comparison.same:
                 self.counts["identical"] += 1
+                return
+            if changed or self.content_changed:
+                self.counts["different while the oracle's content had changed"] += 1
+                window = self.change_windows[-1] if self.change_windows else None
+                if window and window[1] >= number - 200:
+                    window[1] = max(window[1], number)
+                else:
+                    self.change_windows.append([number, number])
                 return
             self.counts["different"] += 1
         for difference in _distinct(comparison.differences):
@@ -272,6 +299,7 @@ class Run:
                        for g in groups],
             "ties": [{"what": t.what, "sorts_by": t.sorts_by, "count": t.count, "example": t.example}
                      for t in sorted(self.ties.values(), key=lambda t: -t.count)],
+            "oracle_content_changed": self.change_windows,
         }
 
 
@@ -381,12 +409,18 @@ def command_run(args: argparse.Namespace) -> int:
         run = Run(site, oracle, broadsheet, args.seed, args.shrink_budget, served)
         started = time.monotonic()
         numbers = range(args.start, args.start + args.count)
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            for done, _ in enumerate(pool.map(run.one, numbers), 1):
-                if done % args.progress == 0:
-                    rate = done / (time.monotonic() - started)
-                    print(f"{done}/{args.count} ({rate:.1f}/s): {dict(run.counts)}, {len(run.groups)} kinds, "
-                          f"{run.shrink_spent} shrink requests", file=sys.stderr, flush=True)
+        stop = threading.Event()
+        watcher = threading.Thread(target=run.watch, args=(args.watch, stop), daemon=True)
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                for done, _ in enumerate(pool.map(run.one, numbers), 1):
+                    if done % args.progress == 0:
+                        rate = done / (time.monotonic() - started)
+                        print(f"{done}/{args.count} ({rate:.1f}/s): {dict(run.counts)}, {len(run.groups)} kinds, "
+                              f"{run.shrink_spent} shrink requests", file=sys.stderr, flush=True)
+        finally:
+            stop.set()
         report = run.report()
         report["elapsed_s"] = round(time.monotonic() - started, 1)
         report["oracle"], report["broadsheet"], report["source"] = args.oracle, base, report_source
@@ -405,10 +439,13 @@ def command_run(args: argparse.Namespace) -> int:
 def render_summary(report: dict[str, Any]) -> str:
     """The report as Markdown: totals, classes, kinds with one example each, ties."""
     counts = report["counts"]
+    noise = counts.get("different while the oracle's content had changed", 0)
     lines = [f"# Differential fuzz, seed {report['seed']}", "",
              f"{counts.get('requests', 0)} requests: {counts.get('identical', 0)} identical, "
              f"{counts.get('different', 0)} different, {counts.get('with a tie', 0)} with a tie order, "
-             f"{counts.get('transport errors', 0)} transport errors; {report['shrink_requests']} shrink requests.", "",
+             f"{counts.get('transport errors', 0)} transport errors; {report['shrink_requests']} shrink requests."
+             + (f" {noise} more differed while the oracle's content had changed (not counted)." if noise else ""),
+             "",
              "| class | kinds | differences |", "|---|---:|---:|"]
     lines += [f"| {k} | {v['kinds']} | {v['differences']} |" for k, v in report["by_class"].items()]
     lines += ["", "| class | count | method route [cause] what | example |", "|---|---:|---|---|"]
@@ -466,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--progress", type=int, default=500, help="print progress every N requests")
     run.add_argument("--report", help="write the full report (JSON) here")
     run.add_argument("--force", action="store_true", help="run even if the two sites' content differs")
+    run.add_argument("--watch", type=float, default=20, help="seconds between checks that the oracle's content "
+                     "is unchanged (differences found while it is not are counted apart; default %(default)s)")
     run.set_defaults(func=command_run)
     show = sub.add_parser("show", help="print generated requests without sending them")
     show.add_argument("--dump", default=str(DUMP))

@@ -248,3 +248,33 @@ def test_an_invalid_jsonp_callback_is_refused_as_javascript(client: Any, query: 
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/javascript; charset=UTF-8"
     assert response.content == b'{"code":"rest_callback_invalid","message":"Invalid JSONP callback function."}'
+
+
+# -- method overrides, envelopes, Allow -----------------------------------------------------------
+
+
+def test_a_refusal_to_an_overriding_header_is_not_cacheable_with_the_version_s_headers(client: Any) -> None:
+    response = client.get(f"{API}/wp/v2/categories/7", headers={"X-HTTP-Method-Override": "PUT"})
+    assert response.status_code == 401
+    assert response.headers["expires"] == "Wed, 11 Jan 1984 05:00:00 GMT"
+    assert response.headers["cache-control"] == "no-cache, must-revalidate, max-age=0"  # 6.1 (no-store: 6.8)
+
+
+@pytest.mark.parametrize("path", ["/wp/v2/categories/7?_method=PUT", "/wp/v2/categories/7?_envelope"])
+def test_no_cache_headers_only_for_a_4xx_after_an_overriding_header(client: Any, path: str) -> None:
+    response = client.get(API + path, headers={"X-HTTP-Method-Override": "PUT"})
+    assert "cache-control" not in response.headers and "expires" not in response.headers
+
+
+def test_an_envelope_carries_the_totals_as_numbers(client: Any) -> None:
+    response = client.get(f"{API}/wp/v2/categories?per_page=2&_envelope&_fields=id")
+    assert _json(response)["headers"] == {
+        "X-WP-Total": 10, "X-WP-TotalPages": 5,
+        "Link": '<http://127.0.0.1:8081/archive/wp-json/wp/v2/categories?per_page=2&_envelope&_fields=id&page=2>; '
+                'rel="next"', "Allow": "GET"}
+
+
+def test_allow_reads_raw_values_as_php_does_after_a_failed_validation(client: Any) -> None:
+    # author_exclude is still the string "0" (empty to PHP) when the permission runs for Allow
+    response = client.get(f"{API}/wp/v2/comments?author_exclude=0&per_page=0")
+    assert response.status_code == 400 and response.headers["allow"] == "GET"

@@ -16,6 +16,7 @@ from .posts import local_date
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
+from .schema import php_empty, to_int
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -114,22 +115,24 @@ class CommentsController:
 
     def _single_post_requested(self, request: Request) -> bool:
         posts = request.get("post")
-        if not posts:
-            return bool(request.get("id"))
+        if php_empty(posts):
+            return not php_empty(request.get("id"))
         return not isinstance(posts, list) or len(posts) == 1
 
     def get_items_permission(self, request: Request) -> bool | RestError:
         """post= must be readable; edit context and private filters need rights."""
-        posts = request.get("post") or []
-        for raw in posts if isinstance(posts, list) else [posts]:  # (array) $request['post']
-            post_id = int(raw) if str(raw).lstrip("-").isdigit() else 0
+        # Permission callbacks also run on requests that failed validation (for the Allow
+        # header): values may be raw, read as PHP reads them (empty(), get_post()'s int cast).
+        posts = request.get("post")
+        for raw in ([] if php_empty(posts) else posts if isinstance(posts, list) else [posts]):
+            post_id = to_int(raw) if isinstance(raw, str | int | float) else 0
             post = self.env.cache.post(post_id) if post_id > 0 else None
-            if post_id and post is not None and not self.can_read_post(
+            if not php_empty(raw) and post is not None and not self.can_read_post(
                 post, request, single=self._single_post_requested(request)
             ):
                 return forbidden("rest_cannot_read_post",
                                  "Sorry, you are not allowed to read the post for this comment.", request.user)
-            if post_id == 0 and str(raw) == "0":
+            if isinstance(raw, int) and not isinstance(raw, bool) and raw == 0:
                 return forbidden("rest_cannot_read", "Sorry, you are not allowed to read comments without a post.",
                                  request.user)
         if request.get("context") == "edit":
@@ -143,7 +146,7 @@ class CommentsController:
             elif param == "type":
                 if value != "comment":
                     forbidden_params.append(param)
-            elif value:
+            elif not php_empty(value):
                 forbidden_params.append(param)
         if forbidden_params:
             return forbidden("rest_forbidden_param",

@@ -39,6 +39,8 @@ class RestMount:
 
     def __init__(self, env: Env) -> None:
         self.server: RestServer = build_server(env)
+        if not env.site.compat.at_least(6, 8):
+            self.server.nocache_control = "no-cache, must-revalidate, max-age=0"
         self.home_path = urlsplit(env.site.home).path.rstrip("/")
         prefix = env.site.settings["rest_url_prefix"]
         self.prefix = f"{self.home_path}/{prefix}"
@@ -82,10 +84,11 @@ class RestMount:
                 return not_found()
             route = raw_route
         override = None
+        header_override = False  # only an override by header may earn no-cache headers
         if "_method" in query and isinstance(query["_method"], str):
             override = query["_method"].upper()
         elif "x-http-method-override" in headers:
-            override = headers["x-http-method-override"].upper()
+            override, header_override = headers["x-http-method-override"].upper(), True
         method = request.method
         if route == "":
             return error_answer(400, "rest_path_invalid_type", "The REST route parameter must be a string.")
@@ -95,7 +98,7 @@ class RestMount:
                                json_error=json_error, headers=headers, user=user)
         try:
             return self.server.serve(rest_request, state=RequestState(), origin=headers.get("origin"),
-                                     method_override=override is not None and "x-http-method-override" in headers,
+                                     method_override=header_override,
                                      http_method=method)
         except Exception:  # a bug must not become a broken connection; report like WordPress
             logging.getLogger("broadsheet").exception("error serving %s %s", method, route)

@@ -70,6 +70,9 @@ class RestServer:
         self.jsonp_enabled = jsonp_enabled
         self.target_hints = target_hints
         self.authenticate: Callable[[Request], RestError | None] | None = None
+        # wp_get_nocache_headers()'s Cache-Control for an anonymous caller (no-store and
+        # private only since WordPress 6.8)
+        self.nocache_control = "no-cache, must-revalidate, max-age=0, no-store, private"
         # rest_pre_serve_request: hooks that may write the answer themselves from the data
         # (given as a function, built only if asked for) as (status, or 0 to keep it; content
         # type; body), as oEmbed's XML does
@@ -324,7 +327,7 @@ class RestServer:
         if "_envelope" in query:
             body_data = self.response_to_data(response, embed, state, request.user)
             envelope = Response({"body": body_data, "status": response.status,
-                                 "headers": dict(response.headers)}, 200)
+                                 "headers": _envelope_headers(response.headers)}, 200)
             response = envelope
             embed = None
         extra = dict(response.headers)
@@ -338,9 +341,8 @@ class RestServer:
                         ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin")]
         elif (http_method or request.method) == "GET" and request.user is None:
             headers.append(("Vary", "Origin"))
-        if method_override and response.status >= 400:
-            headers += [("Expires", "Wed, 11 Jan 1984 05:00:00 GMT"),
-                        ("Cache-Control", "no-cache, must-revalidate, max-age=0, no-store, private")]
+        if method_override and 400 <= response.status < 500:
+            headers += [("Expires", "Wed, 11 Jan 1984 05:00:00 GMT"), ("Cache-Control", self.nocache_control)]
         if request.method == "HEAD":
             return Served(response.status, headers, b"", state.expires)
         if response.raw_body is not None:
@@ -391,6 +393,12 @@ class RestServer:
         request.state = state
         response = self.dispatch(request)
         return self.response_to_data(response, None, state, user)
+
+
+def _envelope_headers(headers: dict[str, str]) -> dict[str, Any]:
+    """The headers an envelope carries: the totals as the integers WordPress set them."""
+    return {name: int(value) if name in ("X-WP-Total", "X-WP-TotalPages") and value.isdigit() else value
+            for name, value in headers.items()}
 
 
 def _invalid(invalid: dict[str, str], details: dict[str, Any]) -> RestError:
