@@ -270,6 +270,8 @@ class Run:
         klass = classify(request.route, sorted(cause), difference.what, self.served)
         if answers and _web_server_page(answers[0]):
             klass = "The oracle's web server"
+        elif answers and answers[0].status == 500:
+            klass = "WordPress fails (500)"
         group = Group(klass, request.method, request.route, _labels(cause), difference.what)
         group = self.groups.setdefault(group.key(), group)
         group.count += 1

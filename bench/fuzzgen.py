@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from fuzzdiff import PUBLIC
+
 # -- the site ------------------------------------------------------------------------------------
 
 HOSTILE = [
@@ -454,10 +456,8 @@ def _global(site: Site, name: str, base: str, rnd: random.Random) -> tuple[str, 
     return _value_for(site, name, {"type": "integer"}, rnd, base)
 
 
-# Routes an anonymous reader uses get more requests than the editor's and admin's (which
-# mostly answer 401): the public content, its index, search and oEmbed.
-PUBLIC = re.compile(r"^/$|^/oembed/|^/wp/v2$|^/wp/v2/(posts|pages|media|categories|tags|users|comments|search|types|"
-                    r"taxonomies|statuses|location|article_type|serie|archives|internal_archives|reboot-archive)\b")
+# Routes an anonymous reader uses (fuzzdiff.PUBLIC: the public content, its index, search and
+# oEmbed) get more requests than the editor's and admin's, which mostly answer 401.
 
 
 def route_weight(route: Route) -> int:
