@@ -380,11 +380,18 @@ def start_broadsheet(source: Path, settings: Path | None, now: str | None, workd
 # -- commands -----------------------------------------------------------------------------------
 
 
-def crawl(oracle: str, target: Path) -> Path:
-    """A dump folder of the oracle as it is now (the oracle's own ``dump.sh``)."""
-    subprocess.run(["bash", str(SHARED / "dump.sh"), str(target), oracle], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return target
+def crawl(oracle: str, target: Path, attempts: int = 3) -> Path:
+    """A dump folder of the oracle as it is now (the oracle's own ``dump.sh``; tried again
+    when a crawl fails, e.g. because someone changed the content while it ran)."""
+    for attempt in range(attempts):
+        shutil.rmtree(target, ignore_errors=True)
+        done = subprocess.run(["bash", str(SHARED / "dump.sh"), str(target), oracle],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode == 0:
+            return target
+        print(f"crawling the oracle failed ({done.stderr.strip()[-200:]})", file=sys.stderr)
+        time.sleep(5 * (attempt + 1))
+    raise SystemExit("could not crawl the oracle")
 
 
 def command_run(args: argparse.Namespace) -> int:
