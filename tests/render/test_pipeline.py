@@ -53,6 +53,12 @@ def attachment(data: dict[str, Any]) -> Attachment:
     )
 
 
+# Featured images and password protection of the oracle's posts (oracle/dump/posts.json).
+DUMP_POSTS = json.loads((FIXTURES.parent / "oracle" / "dump" / "posts.json").read_text("utf-8"))
+FEATURED = {post["id"]: post["featured_media"] for post in DUMP_POSTS if post["featured_media"]}
+PROTECTED = {post["id"] for post in DUMP_POSTS if post["content"]["protected"]}
+
+
 def oracle_context() -> StaticContext:
     site = ORACLE["site"]
     options = RenderOptions(
@@ -64,10 +70,11 @@ def oracle_context() -> StaticContext:
         time_format=site["time_format"],
     )
     posts = [
-        PostSummary(id=i["id"], title=i["title"]["raw"], link=i["link"], date=i["date"])
+        PostSummary(id=i["id"], title=i["title"]["raw"], link=i["link"], date=i["date"],
+                    featured_media=FEATURED.get(i["id"], 0), protected=i["id"] in PROTECTED)
         for i in ITEMS
         if i["type"] == "post" and i["status"] == "publish"
-    ]
+    ]  # fmt: skip
     return StaticContext(
         options,
         [attachment(a) for a in ORACLE["attachments"]],

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from broadsheet.store.collation import fold
+
 
 @dataclass(frozen=True)
 class ImageSize:
@@ -57,6 +59,7 @@ class PostSummary:
     excerpt: str = ""  # rendered excerpt
     author_name: str = ""
     featured_media: int = 0
+    protected: bool = False  # password-protected: the title reads "Protected: …"
 
 
 @dataclass
@@ -125,5 +128,8 @@ class StaticContext:
         self, *, number: int, categories: Sequence[int] = (), order: str = "desc",
         orderby: str = "date",
     ) -> list[PostSummary]:
-        posts = sorted(self._posts, key=lambda p: p.date, reverse=order == "desc")
+        def key(post: PostSummary) -> tuple[str, int]:
+            return (fold(post.title) if orderby == "title" else post.date), post.id
+
+        posts = sorted(self._posts, key=key, reverse=order.lower() != "asc")
         return posts[:number]

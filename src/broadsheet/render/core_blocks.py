@@ -3,7 +3,7 @@
 ``register_core_blocks`` installs, on a :class:`BlockRegistry`:
 
 * ``core/latest-posts`` — the list of recent posts (``ctx.latest_posts``), as WordPress 6.1
-  renders it (titles through the title filters, optional author/date/excerpt);
+  renders it (titles through the title filters, optional featured image/author/date/excerpt);
 * ``core/shortcode`` — ``wpautop`` over the saved shortcode text (shortcodes run later);
 * ``core/file`` — the PDF embed ``aria-label`` rewrite;
 * ``core/gallery`` — the per-request ``wp-block-gallery-N`` class;
@@ -25,7 +25,7 @@ from broadsheet.render.autop import wpautop
 from broadsheet.render.blocks import Block, BlockRegistry, add_class_to_first_tag, version_tuple
 from broadsheet.render.context import PostSummary, RenderContext
 from broadsheet.render.escape import esc_attr, esc_url
-from broadsheet.render.images import render_state
+from broadsheet.render.images import attachment_image, render_state
 from broadsheet.render.php import PCRE_SPACE as _S
 from broadsheet.render.php import php_string
 from broadsheet.render.phpdate import format_date
@@ -51,6 +51,12 @@ _LATEST_POSTS_ATTRIBUTES: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "align": (str, None),
     "className": (str, None),
     "categories": (list, None),
+    "displayFeaturedImage": (bool, False),
+    "featuredImageAlign": (str, None),
+    "featuredImageSizeSlug": (str, "thumbnail"),
+    "featuredImageSizeWidth": ((int, float), None),
+    "featuredImageSizeHeight": ((int, float), None),
+    "addLinkToFeaturedImage": (bool, False),
 }
 
 
@@ -101,10 +107,34 @@ def _category_ids(value: Any) -> list[int]:
     return [int(item["id"]) for item in value if isinstance(item, dict) and "id" in item]
 
 
+def _featured_image(post: PostSummary, attrs: dict[str, Any], title: str, ctx: RenderContext) -> str:
+    """The post's thumbnail as ``get_the_post_thumbnail`` prints it, in its wrapper."""
+    style = ""
+    if "featuredImageSizeWidth" in attrs:
+        style += f"max-width:{php_string(attrs['featuredImageSizeWidth'])}px;"
+    if "featuredImageSizeHeight" in attrs:
+        style += f"max-height:{php_string(attrs['featuredImageSizeHeight'])}px;"
+    classes = "wp-block-latest-posts__featured-image"
+    if attrs.get("featuredImageAlign"):
+        classes += " align" + attrs["featuredImageAlign"]
+    size = attrs["featuredImageSizeSlug"]
+    attachment = ctx.attachment(post.featured_media)
+    image = ""
+    if attachment is not None:
+        image_attrs = {"class": f"attachment-{size} size-{size} wp-post-image", "style": esc_attr(style)}
+        image = attachment_image(attachment, size, ctx, image_attrs)
+    if attrs["addLinkToFeaturedImage"]:
+        image = f'<a href="{esc_url(post.link)}" aria-label="{esc_attr(title)}">{image}</a>'
+    return f'<div class="{esc_attr(classes)}">{image}</div>'
+
+
 def _latest_post_item(post: PostSummary, attrs: dict[str, Any], ctx: RenderContext) -> str:
     link = esc_url(post.link)
-    title = the_title(post.title) or "(no title)"
-    item = f'<li><a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
+    title = the_title(f"Protected: {post.title}" if post.protected else post.title) or "(no title)"
+    item = "<li>"
+    if attrs["displayFeaturedImage"] and post.featured_media:
+        item += _featured_image(post, attrs, title, ctx)
+    item += f'<a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
     if attrs["displayAuthor"] and post.author_name:
         item += f'<div class="wp-block-latest-posts__post-author">by {post.author_name}</div>'
     if attrs["displayPostDate"]:

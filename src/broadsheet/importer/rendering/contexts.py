@@ -309,6 +309,6 @@ class StoreRenderContext(_PostScope):
                 id=post.id, title=post.title_raw if post.title_raw is not None else post.title_rendered,
                 link=self.links.post(post), date=post.date.replace(" ", "T"),
                 author_name=author.display_name if author else "",
-                featured_media=to_int(thumbnail),
+                featured_media=to_int(thumbnail), protected=bool(post.password),
             ))  # fmt: skip
         return out
