@@ -155,3 +155,20 @@ def test_route_patterns_match_ascii_word_characters_only_as_pcre_does(client, pa
     response = client.get("/archive/wp-json" + path)
     assert response.status_code == 404
     assert json.loads(response.content)["code"] == "rest_no_route"
+
+
+def test_a_site_of_a_later_wordpress_lists_the_61_editor_routes(oracle_copy: str, frozen_now: str) -> None:
+    """docs/rest-api.md, known difference: the recorded editor routes are WordPress 6.1's."""
+    from broadsheet.store import options
+
+    db = connect(oracle_copy)
+    with db.transaction():
+        options.save(db, {"wp_version": "6.7.1"})
+    db.close()
+    app = create_app(oracle_copy)
+    try:
+        routes = json.loads(serve_app(app, "/").body)["routes"]
+    finally:
+        app.core.close()
+    assert "/wp/v2/block-types" in routes and "/wp/v2/menu-items" in routes
+    assert "/wp/v2/font-families" not in routes
