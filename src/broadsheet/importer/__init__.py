@@ -119,6 +119,10 @@ def run_import(db: Database, sources: Sequence[str], *, site_settings: dict[str,
                 changes.note_everything(db)  # an export rewrites too much to list
             for source in wxr_sources:
                 wxr.import_file(db, source, settings, given, report, progress=progress)
+            if bundles:  # HTML as a source rendered it, numbered per request where we can
+                from .rendering.source_numbers import number_source_posts
+
+                number_source_posts(db, options.load(db))
             derived.refresh(db)
             changes.publish(db)
     finally:

@@ -80,6 +80,8 @@ class RenderOptions:
     # Twenty Twenty-One's wp_get_attachment_image_attributes filter: attachment images (e.g.
     # in [gallery]) get style="width:100%;height:{ratio}%;max-width:{width}px;"
     theme_image_style: bool = False
+    # The theme's $content_width (0: none): videos and playlists are scaled to it
+    content_width: int = 0
 
 
 class RenderContext(Protocol):

@@ -39,6 +39,7 @@ __all__ = [
     "instance_base",
     "is_template",
     "make_template",
+    "match_template",
     "resolve",
 ]
 
@@ -139,3 +140,49 @@ def instance_base(
         if value and value.startswith(_HEADER):
             kinds.update(draws(value))
     return tuple(sorted((name, counters.get(name, 0)) for name in kinds))
+
+
+def match_template(stored: str, html: str) -> dict[str, int] | None:
+    """Counters at which the template numbers to exactly ``html`` (``{}`` for plain HTML equal
+    to it), or None when no counters do. Kinds whose numbers show nowhere read 0.
+
+    HTML another WordPress rendered inside a list (a dump's collections) carries that request's
+    numbers; where Broadsheet's template reproduces it at some counters, the template can be
+    stored instead and numbered per request like Broadsheet's own renderings."""
+    if not stored.startswith(_HEADER):
+        return {} if stored == html else None
+    body = stored[stored.index(_CLOSE) + 1 :]
+    pattern: list[str] = []
+    slots: list[tuple[str, str, int, bool]] = []  # group, kind, local, conditional
+    end = 0
+    for index, token in enumerate(_TOKEN.finditer(body)):
+        pattern.append(re.escape(body[end : token.start()]))
+        conditional, name, local, first, other = token.groups()
+        group = f"n{index}"
+        if conditional is None:
+            pattern.append(f"(?P<{group}>[0-9]+)")
+        else:
+            before, _, after = other.partition(_NUMBER)
+            numbered = f"{re.escape(before)}(?P<{group}>[0-9]+){re.escape(after)}"
+            choice = numbered if _NUMBER in other else re.escape(other)
+            pattern.append(f"(?:(?P<f{index}>{re.escape(first)})|{choice})")
+        slots.append((group, name, int(local), conditional is not None))
+        end = token.end()
+    pattern.append(re.escape(body[end:]))
+    found = re.fullmatch("".join(pattern), html, re.DOTALL)
+    if found is None:
+        return None
+    base: dict[str, int] = {}
+    for index, (group, name, local, conditional) in enumerate(slots):
+        if conditional and found.group(f"f{index}") is not None:
+            value = 1
+        elif found.groupdict().get(group) is not None:
+            value = int(found.group(group))
+        else:
+            continue
+        base.setdefault(name, value - local)
+    if any(value < 0 for value in base.values()):
+        return None
+    for name in draws(stored):
+        base.setdefault(name, 0)
+    return base if resolve(stored, dict(base)) == html else None

@@ -61,6 +61,9 @@ def render_config(settings: SiteSettings) -> RenderConfig:
         wp_version=str(settings["wp_version"]),
         image_sizes=dict(settings["image_sizes"] or {}),
         theme_image_style=stylesheet == "twentytwentyone",
+        content_width=int(
+            theme.get("content_width") or _CLASSIC_THEME_CONTENT_WIDTH.get(stylesheet, 0)
+        ),
     )
     return RenderConfig(
         options=options,

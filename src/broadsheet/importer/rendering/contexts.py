@@ -22,6 +22,7 @@ from ...settings import SiteSettings
 from ...site import Site
 from ...store import posts as post_store
 from ...store.cache import ContentCache
+from ...store.collation import fast_fold
 from ...store.models import Post
 from ..wpjson import to_int
 from .attachments import _ATTACHMENT_KEYS, _CACHE_LIMIT, AttachmentSource
@@ -292,11 +293,18 @@ class StoreRenderContext(_PostScope):
                 f" AND id IN (SELECT post_id FROM term_relationships WHERE term_id IN ({marks}))"
             )
             params.extend(int(c) for c in categories)
-        rows = self.db.all(
-            f"SELECT id FROM posts WHERE {where} ORDER BY {column} {direction}, id {direction} LIMIT ?",
-            [*params, max(int(number), 0)],
-        )
-        ids = [int(r[0]) for r in rows]
+        if orderby == "title":
+            # Titles folded here: an import stores the search keys only as it renders posts.
+            titled = self.db.all(f"SELECT id, title_raw, title_rendered FROM posts WHERE {where}", params)
+            titled.sort(key=lambda r: (fast_fold(r[1] if r[1] is not None else r[2]), int(r[0])),
+                        reverse=direction == "DESC")  # fmt: skip
+            ids = [int(r[0]) for r in titled[: max(int(number), 0)]]
+        else:
+            rows = self.db.all(
+                f"SELECT id FROM posts WHERE {where} ORDER BY {column} {direction}, id {direction} LIMIT ?",
+                [*params, max(int(number), 0)],
+            )
+            ids = [int(r[0]) for r in rows]
         self.cache.load_posts(ids)
         out = []
         for post_id in ids:
