@@ -23,6 +23,7 @@ from .links import API_REL
 from .objects import selected_fields
 from .request import Request
 from .response import Response
+from .schemas.posts import _features
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -112,7 +113,14 @@ class PostView:
 
     @cached_property
     def link(self) -> str:
-        """The post's permalink."""
+        """The post's permalink (the block editor's types are built in, so get_permalink gives
+        them the posts' structure)."""
+        from dataclasses import replace
+
+        from .editor import post_type
+
+        if self.env.site.post_types.get(self.post.type) is None and post_type(self.post.type):
+            return self.env.links.post(replace(self.post, type="post"))
         return self.env.links.post(self.post)
 
     def meta(self, key: str) -> str | None:
@@ -201,7 +209,8 @@ class PostSerializer:
         names.append("template")
         if pt.supports_feature("post-formats"):
             names.append("format")
-        names.append("meta")
+        if "custom-fields" in _features(self.env, pt):  # the schema's meta property
+            names.append("meta")
         names += [t.rest_base for t in self.taxonomies]
         if self.env.site.compat.class_list and pt.public:
             names.append("class_list")
