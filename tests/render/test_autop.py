@@ -158,3 +158,13 @@ def test_shortcode_unautop_keeps_paragraph_for_unregistered_or_accompanied_short
 def test_shortcode_unautop_handles_enclosing_shortcodes_spanning_lines() -> None:
     text = "<p>[video]<br />\nx<br />\n[/video]</p>\n"
     assert shortcode_unautop(text, ["video"]) == "[video]<br />\nx<br />\n[/video]\n"
+
+
+def test_math_is_a_block_tag_before_wordpress_6_2() -> None:
+    # WordPress 6.1.9 (the oracle, php-cli): <math> is in wpautop's block list, and its
+    # newlines become <br /> like any other; 6.2 made it inline and keeps its newlines.
+    text = "1<math></math>  \n<figure></figure>\r\n\n<math>a\nb</math>"
+    assert wpautop(text, math_block=True) == (
+        "<p>1</p>\n<math></math>\n<figure></figure>\n<math>a<br />\nb</math>\n"
+    )
+    assert wpautop(text) == "<p>1<math></math>  </p>\n<figure></figure>\n<p><math>a\nb</math></p>\n"
