@@ -20,6 +20,7 @@ from .posts_view import PostSerializer
 from .request import Request
 from .response import Response
 from .routing import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint
+from .schema import php_empty
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -269,7 +270,7 @@ class PostsController:
             return forbidden("rest_forbidden_context", "Sorry, you are not allowed to edit this post.",
                              request.user)
         password = request.get("password")
-        if password and str(password) != post.password:
+        if not php_empty(password) and str(password) != post.password:  # empty("0"): no password given
             return RestError("rest_post_incorrect_password", "Incorrect post password.", status=403)
         if self.can_read(post):
             return True

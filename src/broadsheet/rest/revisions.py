@@ -64,7 +64,8 @@ class RevisionsController:
                      {**auto_parent, **schemas.post_write_args(self.env, self.post_type, create=False)}),
         ], auto_schema)
         self.server.register(ns, f"{base}/(?P<parent>[\\d]+)/autosaves/(?P<id>[\\d]+)", [
-            Endpoint(READABLE, unreachable, self.autosave_permission, {
+            # WordPress checks one autosave with the revisions controller's permission
+            Endpoint(READABLE, unreachable, self.revisions_permission, {
                 **auto_parent, "id": {"description": "The ID for the autosave.", "type": "integer"},
                 "context": context_param()}),
         ], auto_schema)
@@ -96,14 +97,6 @@ class RevisionsController:
     def autosaves_permission(self, request: Request) -> bool | RestError:
         """Reading autosaves needs edit_post on the parent."""
         parent = self._parent(request.get("id"))
-        if isinstance(parent, RestError):
-            return parent
-        return forbidden("rest_cannot_read", "Sorry, you are not allowed to view autosaves of this post.",
-                         request.user)
-
-    def autosave_permission(self, request: Request) -> bool | RestError:
-        """Reading one autosave needs edit_post on the parent."""
-        parent = self._parent(request.get("parent"))
         if isinstance(parent, RestError):
             return parent
         return forbidden("rest_cannot_read", "Sorry, you are not allowed to view autosaves of this post.",

@@ -420,10 +420,11 @@ def _merge_headers(head: list[tuple[str, str]], discovery: tuple[str, str],
 
 
 def parse_embed(value: Any) -> list[str] | bool:
-    """rest_parse_embed_param: True for all, else the list of rels."""
-    if value in ("", "1", "true", True, None) or value == ["1"]:
+    """rest_parse_embed_param: True for all (a value PHP finds falsy, 'true', '1', or a list
+    of nothing but separators), else the list of rels (an array is taken as it is)."""
+    if value in ("", "0", "1", "true", None, False, True) or value == [] or value == {}:
         return True
-    rels = parse_list(value)
+    rels = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else parse_list(value)
     return rels if rels else True
 
 

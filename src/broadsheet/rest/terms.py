@@ -104,8 +104,6 @@ class TermsController:
     def _can_read_terms_of(self, post: Any) -> bool:
         if post.type not in self.taxonomy.object_types:
             return False
-        if post.password:
-            return False
         return post.status == "publish" or (post.status == "inherit")
 
     def get_item_permission(self, request: Request) -> bool | RestError:
