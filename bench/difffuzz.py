@@ -477,9 +477,29 @@ def command_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def reclassify(report: dict[str, Any]) -> dict[str, Any]:
+    """The report's groups classed again with today's :func:`fuzzdiff.classify` (so two runs
+    made with different versions of it compare class by class)."""
+    by_class: dict[str, dict[str, int]] = {}
+    for group in report["groups"]:
+        parts = [tuple(label[:-1].split("<", 1)) for label in group["cause"] if label.endswith(">")]
+        klass = classify(group["route"], parts, group["what"])
+        oracle = group["example"].get("oracle") or {}
+        if "<center>nginx" in str(oracle.get("body", "")):
+            klass = "The oracle's web server"
+        elif oracle.get("status") == 500:
+            klass = "WordPress fails (500)"
+        group["class"] = klass
+        counts = by_class.setdefault(klass, {"kinds": 0, "differences": 0})
+        counts["kinds"] += 1
+        counts["differences"] += group["count"]
+    report["by_class"] = dict(sorted(by_class.items()))
+    return report
+
+
 def command_diff(args: argparse.Namespace) -> int:
-    before = json.loads(Path(args.before).read_text("utf-8"))
-    after = json.loads(Path(args.after).read_text("utf-8"))
+    before = reclassify(json.loads(Path(args.before).read_text("utf-8")))
+    after = reclassify(json.loads(Path(args.after).read_text("utf-8")))
     print("| class | kinds before | differences before | kinds after | differences after |")
     print("|---|---:|---:|---:|---:|")
     for name in sorted(set(before["by_class"]) | set(after["by_class"])):
@@ -521,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--number", type=int, default=0)
     show.add_argument("--count", type=int, default=1)
     show.set_defaults(func=command_show)
-    diff = sub.add_parser("diff", help="compare two reports' counts by class")
+    diff = sub.add_parser("diff", help="compare two reports' counts by class (both classed by today's rules)")
     diff.add_argument("before")
     diff.add_argument("after")
     diff.set_defaults(func=command_diff)
