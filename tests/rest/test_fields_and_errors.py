@@ -150,3 +150,30 @@ def test_the_password_0_is_no_password(protected_app: Any) -> None:
 def test_embed_reads_its_value_as_wordpress_does(protected_app: Any, query: str, rels: list[str]) -> None:
     _, _, body = _get(protected_app, f"/wp/v2/posts/12?{query}&_fields=id,_embedded")
     assert sorted(body.get("_embedded", {})) == rels
+
+
+def _served(app: Any, path: str) -> Any:
+    route, _, query = path.partition("?")
+    return app.core.handle(HttpRequest("GET", API + route, query))
+
+
+def test_past_the_end_of_an_offset_or_a_search_the_total_is_zero(protected_app: Any) -> None:
+    # WP_Query counts rows only when the page has some (recorded from the oracle)
+    for path in ("/wp/v2/pages?offset=101&page=2", "/wp/v2/posts?offset=100", "/wp/v2/search?page=101"):
+        served = _served(protected_app, path)
+        assert (served.status, served.body) == (200, b"[]"), path
+        assert dict(served.headers)["X-WP-Total"] == "0"
+    link = dict(_served(protected_app, "/wp/v2/search?page=101").headers)["Link"]
+    assert link == '<http://127.0.0.1:8081/archive/wp-json/wp/v2/search?page=100>; rel="prev"'
+    assert _served(protected_app, "/wp/v2/posts?page=5").status == 400  # no offset: counted again
+
+
+def test_a_term_offset_reads_as_the_page_it_falls_in(protected_app: Any) -> None:
+    link = dict(_served(protected_app, "/wp/v2/archives?offset=5").headers)["Link"]
+    assert link == '<http://127.0.0.1:8081/archive/wp-json/wp/v2/archives?offset=5&page=1>; rel="prev"'
+
+
+def test_a_user_in_edit_context_is_refused_for_the_context(protected_app: Any) -> None:
+    status, _, body = _get(protected_app, "/wp/v2/users/2580?context=edit")
+    assert (status, body) == (401, {"code": "rest_forbidden_context", "message": "Sorry, you are not allowed to edit this user.",
+                                    "data": {"status": 401}})

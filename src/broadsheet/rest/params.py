@@ -83,8 +83,9 @@ def id_list(description: str) -> dict[str, Any]:
 
 
 def paginate_headers(response: Any, total: int, per_page: int, page: int, base_url: str,
-                     query: dict[str, Any]) -> None:
-    """X-WP-Total, X-WP-TotalPages and prev/next Link, as collections send them."""
+                     query: dict[str, Any], *, clamp_prev: bool = True) -> None:
+    """X-WP-Total, X-WP-TotalPages and prev/next Link, as collections send them (the search
+    controller does not bring ``prev`` back to the last page: ``clamp_prev=False``)."""
     from .server import collection_link_query
 
     max_pages = -(-total // per_page) if per_page else 0
@@ -92,7 +93,7 @@ def paginate_headers(response: Any, total: int, per_page: int, page: int, base_u
     response.headers["X-WP-TotalPages"] = str(max_pages)
     links = []
     if page > 1:
-        prev_page = min(page - 1, max_pages)  # page=0 when nothing matched, as WordPress writes it
+        prev_page = min(page - 1, max_pages) if clamp_prev else page - 1  # page=0 when nothing matched
         links.append(f'<{base_url}?{collection_link_query(query, prev_page)}>; rel="prev"')
     if max_pages > page:
         links.append(f'<{base_url}?{collection_link_query(query, page + 1)}>; rel="next"')

@@ -394,13 +394,16 @@ class PostsController:
             items.append(self.serializer.prepare(post, request, for_collection=True))
         per_page = int(request.get("per_page") or 10)
         page = int(request.get("page") or 1)
-        max_pages = -(-result.total // per_page)
-        if page > max_pages and result.total > 0:
+        # WP_Query counts the rows only when the page has some; WordPress counts again without
+        # the page, but an offset still applies: past the end of it, the total is 0
+        total = 0 if not result.ids and request.get("offset") else result.total
+        max_pages = -(-total // per_page)
+        if page > max_pages and total > 0:
             raise RestError("rest_post_invalid_page_number",
                             "The page number requested is larger than the number of pages available.",
                             status=400)
         response = Response(items)
-        paginate_headers(response, result.total, per_page, page, self.url, request.query_params())
+        paginate_headers(response, total, per_page, page, self.url, request.query_params())
         return response
 
 

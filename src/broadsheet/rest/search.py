@@ -75,6 +75,7 @@ class SearchController:
         subtypes = list(request.get("subtype") or ["any"])
         if kind == "post":
             ids, total = self._posts(request, subtypes, page, per_page)
+            total = total if ids else 0  # WP_Query counts the rows only when the page has some
         elif kind == "term":
             ids, total = self._terms(request, subtypes, page, per_page)
         else:
@@ -85,7 +86,7 @@ class SearchController:
                             "The page number requested is larger than the number of pages available.", status=400)
         items = [self.prepare(kind, item, request) for item in ids]
         response = Response(items)
-        paginate_headers(response, total, per_page, page, self.url, request.query_params())
+        paginate_headers(response, total, per_page, page, self.url, request.query_params(), clamp_prev=False)
         return response
 
     def _posts(self, request: Request, subtypes: list[str], page: int, per_page: int) -> tuple[list[Any], int]:

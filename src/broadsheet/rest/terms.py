@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..render.slugs import sanitize_title
@@ -160,7 +161,7 @@ class TermsController:
         found, total = term_store.query(self.env.db, q, self.env.cache.remember)
         items = [self.prepare(term, request, for_collection=True) for term in found]
         response = Response(items)
-        page_shown = int(offset / per_page + 1) if per_page else 1
+        page_shown = math.ceil(offset / per_page + 1) if per_page else 1  # as WordPress rounds it
         paginate_headers(response, total, per_page, page_shown, self.url, request.query_params())
         return response
 

@@ -140,7 +140,7 @@ class UsersController:
         if isinstance(user, RestError):
             return user
         if request.get("context") == "edit":
-            return forbidden("rest_user_cannot_view", "Sorry, you are not allowed to list users.", request.user)
+            return forbidden("rest_forbidden_context", "Sorry, you are not allowed to edit this user.", request.user)
         if not self._public(user):
             return forbidden("rest_user_cannot_view", "Sorry, you are not allowed to list users.", request.user)
         return True
