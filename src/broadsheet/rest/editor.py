@@ -34,7 +34,8 @@ from .posts import PostsController
 from .request import Request, parse_php_query
 from .response import Response
 from .routing import Endpoint, Permission
-from .schema import is_numeric
+from .schema import is_numeric, parse_list, validate
+from .schemas.base import _is_php_array
 
 if TYPE_CHECKING:
     from ..env import Env
@@ -175,7 +176,22 @@ class EditorRoutes:
             return {**arg, "sanitize_callback": sanitize_key, "validate_callback": True}
         if route == "/url-details" and name == "url":
             return {**arg, "validate_callback": self._http_url, "sanitize_callback": False}
+        if name == "meta" and arg.get("type") == "object":  # WP_REST_Meta_Fields' check
+            return {**arg, "validate_callback": _is_php_array, "sanitize_callback": False}
+        if route.startswith("/menus") and name == "locations":
+            return {**arg, "validate_callback": self._menu_locations}
         return arg
+
+    def _menu_locations(self, value: Any, request: Request, name: str) -> RestError | None:
+        """A menu's locations must be ones the theme registers."""
+        arg = request.attributes["endpoint"].args[name]
+        problem = validate(value, arg, name)
+        if problem is not None:
+            return problem
+        for location in parse_list(value):
+            if location not in _data()["menu_locations"]:
+                return RestError("rest_invalid_menu_location", "Invalid menu location.", {"location": location})
+        return None
 
     def _http_url(self, value: Any, request: Request, name: str) -> bool:
         """wp_http_validate_url: an http(s) URL WordPress would fetch (host names are taken as
@@ -203,18 +219,39 @@ class EditorRoutes:
         return port is None or port in (80, 443, 8080) or (same_host and home.port == port)
 
     def _permission(self, spec: dict[str, Any]) -> Permission:
-        """The endpoint's permission check as an anonymous caller meets it."""
-        answer, when_edit = spec["answer"], spec.get("when_edit")
-        exists, when_exists = spec.get("exists"), spec.get("when_exists")
+        """The endpoint's permission check as an anonymous caller meets it: the first rule whose
+        condition holds gives its answer, else the endpoint's usual refusal."""
+        answer, rules = spec["answer"], spec.get("rules", [])
 
         def check(request: Request) -> bool | RestError:
-            if when_edit is not None and request.get("context") == "edit":
-                return _error(when_edit, request.user)
-            if exists is not None and when_exists is not None and self._exists(exists, request):
-                return _error(when_exists, request.user)
+            for rule in rules:
+                if self._holds(rule["if"], request):
+                    return _error(rule["answer"], request.user)
             return _error(answer, request.user)
 
         return check
+
+    def _holds(self, condition: dict[str, Any], request: Request) -> bool:
+        """Whether a recorded rule's condition holds for this request."""
+        kind, value = next(iter(condition.items()))
+        if kind == "context":
+            return bool(request.get("context") == value)
+        if kind == "exists":
+            return self._exists(value, request)
+        if kind == "user":  # application passwords look the user up first
+            given = str(request.get("user_id") or "")
+            if value == "me":
+                return given == "me" and request.user is None
+            user_id = parse_id(given) if given != "me" else -1
+            return user_id == 0 or (user_id > 0 and self.env.cache.user(user_id) is None)
+        if kind == "active_theme":
+            theme = self.env.site.settings["theme"] or {}
+            return bool(request.get(value) == theme.get("stylesheet"))
+        if kind == "equals":
+            return all(request.get(name) == wanted for name, wanted in value.items())
+        if kind == "positive":
+            return parse_id(request.get(value)) > 0
+        raise ValueError(f"unknown condition {kind!r}")
 
     def _exists(self, rule: dict[str, Any], request: Request) -> bool:
         object_id = parse_id(request.get(rule["param"]))
