@@ -177,3 +177,37 @@ def test_a_user_in_edit_context_is_refused_for_the_context(protected_app: Any) -
     status, _, body = _get(protected_app, "/wp/v2/users/2580?context=edit")
     assert (status, body) == (401, {"code": "rest_forbidden_context", "message": "Sorry, you are not allowed to edit this user.",
                                     "data": {"status": 401}})
+
+
+# -- known differences the fuzzer still finds (docs/rest-api.md, "Known differences") -------------
+
+
+@pytest.mark.xfail(strict=True, reason="a mime_type that is not a full allowed MIME type is ignored by WordPress")
+def test_a_partial_mime_type_is_ignored(protected_app: Any) -> None:
+    status, headers, body = _get(protected_app, "/wp/v2/media?mime_type=image&_fields=id")
+    assert body == [{"id": 5}, {"id": 6}, {"id": 493233}, {"id": 4}]
+
+
+@pytest.mark.xfail(strict=True, reason="the search controller accepts a subtype in another case")
+def test_a_search_subtype_in_capitals_is_accepted(protected_app: Any) -> None:
+    status, _, body = _get(protected_app, "/wp/v2/search?subtype=POST&_fields=id&per_page=2")
+    assert (status, body) == (200, [{"id": 12}, {"id": 50}])
+
+
+@pytest.mark.xfail(strict=True, reason="a user update naming roles is refused for the roles first")
+def test_a_user_update_with_roles_is_refused_for_the_roles(protected_app: Any) -> None:
+    served = protected_app.core.handle(HttpRequest("PATCH", API + "/wp/v2/users/2582", "roles[]=turn"))
+    assert json.loads(served.body)["code"] == "rest_cannot_edit_roles"
+
+
+def test_methods_nginx_refuses_at_the_site_root_are_answered_as_wordpress_would(protected_app: Any) -> None:
+    # the oracle's nginx answers 405 to DELETE /archive/?rest_route=…; WordPress, reached at
+    # /archive/index.php?rest_route=…, refuses it as Broadsheet does at either address
+    for path in (API.removesuffix("/wp-json") + "/", API.removesuffix("/wp-json") + "/index.php"):
+        served = protected_app.core.handle(HttpRequest("DELETE", path, "rest_route=/wp/v2/comments/3"))
+        assert (served.status, json.loads(served.body)["code"]) == (401, "rest_cannot_delete")
+
+
+@pytest.mark.parametrize("path", ["/wp/v2/taxonomies?type=over&_embed=nope", "/wp/v2/comments/11?password[]=oracle"])
+def test_where_wordpress_6_1_fails_broadsheet_answers(protected_app: Any, path: str) -> None:
+    assert _served(protected_app, path).status < 500
