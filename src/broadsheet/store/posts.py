@@ -304,7 +304,7 @@ def query(db: Database, q: PostQuery, remember: Remember | None = None) -> Query
     b.in_list("posts.status", q.statuses)
     if q.include is not None:
         b.in_list("posts.id", q.include)
-    if q.exclude:
+    if q.exclude and not q.include:  # WP_Query: post__in voids post__not_in
         b.in_list("posts.id", q.exclude, negate=True)
     if q.authors:
         b.in_list("posts.author", q.authors)

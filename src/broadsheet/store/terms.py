@@ -94,9 +94,12 @@ def query(db: Database, q: TermQuery, remember: Remember | None = None) -> tuple
         where.append(f"{column} {'NOT IN' if negate else 'IN'} ({marks})")
         params.extend(values)
 
-    if q.include:
-        in_list("terms.id", q.include)
-    if q.exclude:
+    # WP_Term_Query: an include list voids exclude, and is itself void when it reads "0" (the
+    # ids joined by commas: PHP finds that string empty)
+    include = list(dict.fromkeys(abs(int(i)) for i in q.include))
+    if include and include != [0]:
+        in_list("terms.id", include)
+    if q.exclude and not q.include:
         in_list("terms.id", q.exclude, negate=True)
     if q.slugs:
         in_list("terms.slug", q.slugs)
@@ -120,8 +123,10 @@ def query(db: Database, q: TermQuery, remember: Remember | None = None) -> tuple
         "description": "terms.description", "count": "terms.post_count", "term_group": "terms.id",
     }
     if q.orderby == "include" and q.include:
-        cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
-        order_sql = f"CASE terms.id {cases} END ASC"
+        # FIELD(t.term_id, …) in the requested order: 0 for a term not listed (all of them when
+        # the include list was void), MariaDB's reading order (by id) among equals
+        cases = " ".join(f"WHEN {i} THEN {n + 1}" for n, i in enumerate(include))
+        order_sql = f"CASE terms.id {cases} ELSE 0 END {order}, terms.id ASC"
         order_params: list[Any] = []
     elif q.orderby == "include_slugs" and q.slugs:
         cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(q.slugs)))

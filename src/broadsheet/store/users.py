@@ -137,9 +137,9 @@ def query(db: Database, q: UserQuery, remember: Remember | None = None) -> tuple
     columns_by = {"id": "users.id", "name": "users.name_key", "slug": "users.nicename",
                   "email": "users.email", "url": "users.url", "registered_date": "users.registered"}
     order_params: list[Any] = []
-    if q.orderby == "include" and q.include:
-        cases = " ".join(f"WHEN {int(i)} THEN {n}" for n, i in enumerate(q.include))
-        order_sql = f"CASE users.id {cases} END ASC"
+    if q.orderby == "include" and q.include:  # FIELD(ID, …) in the requested order
+        cases = " ".join(f"WHEN {int(i)} THEN {n + 1}" for n, i in enumerate(dict.fromkeys(q.include)))
+        order_sql = f"CASE users.id {cases} ELSE 0 END {order}"
     elif q.orderby == "include_slugs" and slugs:
         cases = " ".join(f"WHEN ? THEN {n}" for n in range(len(slugs)))
         order_sql = f"CASE users.nicename {cases} END ASC"

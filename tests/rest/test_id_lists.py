@@ -1,0 +1,33 @@
+"""include/exclude as WordPress's queries read them (answers recorded from the oracle, 2026-12-08).
+
+WP_Query: a post__in list voids post__not_in. WP_Term_Query: an include list voids exclude, and
+is itself void when its ids, deduplicated and joined, read "0" (PHP finds that string empty).
+Ordering by include follows the requested order for terms and users.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+CASES = [
+    ("tags?include=0&_fields=id", [10373, 69735, 10, 8098, 9, 13, 5246, 11, 12, 14]),
+    ("tags?include=0,0&_fields=id", [10373, 69735, 10, 8098, 9, 13, 5246, 11, 12, 14]),
+    ("tags?include=0&exclude=9&_fields=id", [10373, 69735, 10, 8098, 9, 13, 5246, 11, 12, 14]),
+    ("tags?include=9,10&exclude=9&_fields=id", [10, 9]),
+    ("categories?include=-0&exclude=2&_fields=id&per_page=100", [69738, 4, 8553, 5, 7, 6, 3, 8, 2, 1]),
+    ("media?exclude[0]=5&exclude[1]=493233&include[]=493233&include[]=6&include[]=5&_fields=id", [5, 6, 493233]),
+    ("posts?include=7,8&exclude=7&_fields=id", [7, 8]),
+    ("posts?include=0&_fields=id", []),
+    ("tags?include=9,10,11&orderby=include&order=desc&_fields=id", [11, 10, 9]),
+    ("users?include=2581,2580&orderby=include&order=desc&_fields=id", [2580, 2581]),
+    ("users?include=0&_fields=id", []),
+]
+
+
+@pytest.mark.parametrize(("query", "ids"), CASES)
+def test_include_and_exclude_as_wordpress_queries_read_them(client, query: str, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/archive/wp-json/wp/v2/" + query)
+    assert response.status_code == 200
+    assert [item["id"] for item in json.loads(response.content)] == ids
