@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..store import users as user_store
@@ -176,7 +177,8 @@ class UsersController:
         found, total = user_store.query(self.env.db, q, self.env.cache.remember)
         items = [self.prepare(u, request, for_collection=True) for u in found]
         response = Response(items)
-        paginate_headers(response, total, per_page, int(offset / per_page + 1), self.url, request.query_params())
+        page_shown = math.ceil(offset / per_page + 1)  # as WordPress rounds it: offset=1 is page 2
+        paginate_headers(response, total, per_page, page_shown, self.url, request.query_params())
         return response
 
     def get_item(self, request: Request) -> Response:

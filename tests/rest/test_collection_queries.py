@@ -1,4 +1,7 @@
-"""include/exclude as WordPress's queries read them (answers recorded from the oracle, 2026-12-08).
+"""Collection queries as WordPress's read them (answers recorded from the oracle, 2026-12-08).
+
+Users' and terms' pages are computed from the offset as WordPress rounds them (ceil), so
+``offset=1`` is page 2 and links back to page 1.
 
 WP_Query: a post__in list voids post__not_in. WP_Term_Query: an include list voids exclude, and
 is itself void when its ids, deduplicated and joined, read "0" (PHP finds that string empty).
@@ -31,3 +34,13 @@ def test_include_and_exclude_as_wordpress_queries_read_them(client, query: str, 
     response = client.get("/archive/wp-json/wp/v2/" + query)
     assert response.status_code == 200
     assert [item["id"] for item in json.loads(response.content)] == ids
+
+
+@pytest.mark.parametrize(("query", "link"), [
+    ("users?offset=1&exclude[0]=100", '<http://127.0.0.1:8081/archive/wp-json/wp/v2/users?offset=1&exclude%5B0%5D=100&page=1>; rel="prev"'),
+    ("users?offset=3&per_page=2", '<http://127.0.0.1:8081/archive/wp-json/wp/v2/users?offset=3&per_page=2&page=2>; rel="prev"'),
+    ("tags?offset=1&include[0]=13&search=Dutch", '<http://127.0.0.1:8081/archive/wp-json/wp/v2/tags?offset=1&include%5B0%5D=13&search=Dutch&page=0>; rel="prev"'),
+])
+def test_pages_follow_the_offset_as_wordpress_rounds_it(client, query: str, link: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/archive/wp-json/wp/v2/" + query)
+    assert response.headers["link"] == link
