@@ -1,7 +1,10 @@
 """Collection queries as WordPress's read them (answers recorded from the oracle, 2026-12-08).
 
 Users' and terms' pages are computed from the offset as WordPress rounds them (ceil), so
-``offset=1`` is page 2 and links back to page 1.
+``offset=1`` is page 2 and links back to page 1. A negative offset is absint'ed by WP_Query and
+WP_Term_Query, and breaks WP_User_Query's LIMIT (no users, the count stands). Media filters by
+``mime_type`` only when it is a MIME type an anonymous caller may upload, which then replaces the
+``media_type``'s list.
 
 WP_Query: a post__in list voids post__not_in. WP_Term_Query: an include list voids exclude, and
 is itself void when its ids, deduplicated and joined, read "0" (PHP finds that string empty).
@@ -26,6 +29,15 @@ CASES = [
     ("tags?include=9,10,11&orderby=include&order=desc&_fields=id", [11, 10, 9]),
     ("users?include=2581,2580&orderby=include&order=desc&_fields=id", [2580, 2581]),
     ("users?include=0&_fields=id", []),
+    ("users?offset=-1&_fields=id", []),
+    ("tags?offset=-3&per_page=2&_fields=id", [8098, 9]),
+    ("posts?offset=-1&per_page=2&_fields=id", [50, 7]),
+    ("media?mime_type=image&_fields=id", [5, 6, 493233, 4]),
+    ("media?mime_type=image/xyz&_fields=id", [5, 6, 493233, 4]),
+    ("media?mime_type=text/html&_fields=id", [5, 6, 493233, 4]),
+    ("media?mime_type=image/png&_fields=id", [5, 493233]),
+    ("media?media_type=image&mime_type=application/pdf&_fields=id", [6]),
+    ("media?media_type=image&mime_type=image/xyz&_fields=id", [5, 493233, 4]),
 ]
 
 

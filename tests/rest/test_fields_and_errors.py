@@ -182,7 +182,6 @@ def test_a_user_in_edit_context_is_refused_for_the_context(protected_app: Any) -
 # -- known differences the fuzzer still finds (docs/rest-api.md, "Known differences") -------------
 
 
-@pytest.mark.xfail(strict=True, reason="a mime_type that is not a full allowed MIME type is ignored by WordPress")
 def test_a_partial_mime_type_is_ignored(protected_app: Any) -> None:
     status, headers, body = _get(protected_app, "/wp/v2/media?mime_type=image&_fields=id")
     assert body == [{"id": 5}, {"id": 6}, {"id": 493233}, {"id": 4}]
@@ -194,7 +193,6 @@ def test_a_search_subtype_in_capitals_is_accepted(protected_app: Any) -> None:
     assert (status, body) == (200, [{"id": 12}, {"id": 50}])
 
 
-@pytest.mark.xfail(strict=True, reason="a user update naming roles is refused for the roles first")
 def test_a_user_update_with_roles_is_refused_for_the_roles(protected_app: Any) -> None:
     served = protected_app.core.handle(HttpRequest("PATCH", API + "/wp/v2/users/2582", "roles[]=turn"))
     assert json.loads(served.body)["code"] == "rest_cannot_edit_roles"

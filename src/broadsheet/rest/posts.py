@@ -327,7 +327,7 @@ class PostsController:
         q.orderby = orderby
         q.limit = per_page
         offset = request.get("offset")
-        q.offset = int(offset) if offset is not None else (page - 1) * per_page
+        q.offset = abs(int(offset)) if offset is not None else (page - 1) * per_page  # WP_Query: absint
         if self.post_type.name == "post" and request.get("sticky") is not None:
             sticky = [int(i) for i in site.settings["sticky_posts"] or []]
             if request.get("sticky"):
@@ -339,14 +339,15 @@ class PostsController:
         if formats and site.compat.format_param:
             q.formats = list(formats)
         if self.post_type.name == "attachment":
+            # the attachments controller: a media type stands for its allowed MIME types; a MIME
+            # type counts only when it is an allowed one, and then replaces the media type's
+            groups = allowed_media_types()
             media_type = request.get("media_type")
-            mime = request.get("mime_type")
-            if media_type or mime:
-                q.mime_types = []
-                if media_type:
-                    q.mime_types.append(str(media_type))
-                if mime:
-                    q.mime_types.append(str(mime))
+            if media_type and str(media_type) in groups:
+                q.mime_types = list(groups[str(media_type)])
+            mime = str(request.get("mime_type") or "")
+            if mime and mime in groups.get(mime.split("/", 1)[0], ()):
+                q.mime_types = [mime]
         self._tax_query(request, q)
         return q
 
@@ -405,6 +406,22 @@ class PostsController:
         response = Response(items)
         paginate_headers(response, total, per_page, page, self.url, request.query_params())
         return response
+
+
+def allowed_media_types() -> dict[str, tuple[str, ...]]:
+    """get_allowed_mime_types() of an anonymous caller grouped by media type, as the attachments
+    controller groups them (no HTML, JavaScript, Flash or executables; WordPress 6.1's list,
+    checked against the oracle's)."""
+    from ..importer.wxr.mime import _MIME_TYPES
+
+    refused = {"text/html", "application/javascript", "application/x-shockwave-flash",
+               "application/x-msdownload", "image/avif", "image/heif"}
+    groups: dict[str, tuple[str, ...]] = {}
+    for mime in dict.fromkeys(_MIME_TYPES.values()):
+        if mime not in refused:
+            kind = mime.split("/", 1)[0]
+            groups[kind] = (*groups.get(kind, ()), mime)
+    return groups
 
 
 def local_date(site: Any, value: str) -> str:

@@ -154,7 +154,7 @@ class TermsController:
             hide_empty=bool(request.get("hide_empty")),
             orderby=str(request.get("orderby") or "name"),
             order=str(request.get("order") or "asc"),
-            limit=per_page, offset=offset,
+            limit=per_page, offset=abs(offset),  # WP_Term_Query: absint
         )
         if self.taxonomy.hierarchical and request.get("parent") is not None:
             q.parent = int(request.get("parent"))

@@ -44,8 +44,7 @@ class UsersController:
         self.server.register("wp/v2", "/users/(?P<id>[\\d]+)", [
             Endpoint(READABLE, self.get_item, self.get_item_permission, {**id_arg, "context": context_param()},
                      batch),
-            Endpoint(EDITABLE, unreachable, refuse_unless_missing(
-                self.get_user, "rest_cannot_edit", "Sorry, you are not allowed to edit this user."),
+            Endpoint(EDITABLE, unreachable, self.update_permission,
                      {**id_arg, **schemas.user_write_args(self.env, create=False)}, batch),
             Endpoint(DELETABLE, unreachable, refuse_unless_missing(
                 self.get_user, "rest_user_cannot_delete", "Sorry, you are not allowed to delete this user."), {**id_arg, **self._delete_args()}, batch),
@@ -55,6 +54,17 @@ class UsersController:
             Endpoint(EDITABLE, unreachable, self.me_permission, schemas.user_write_args(self.env, create=False)),
             Endpoint(DELETABLE, unreachable, self.me_permission, self._delete_args()),
         ], schema)
+
+    def update_permission(self, request: Request) -> bool | RestError:
+        """update_item_permissions_check: the user must exist; naming roles needs promote_user
+        first; nobody may edit yet."""
+        user = self.get_user(request.get("id"))
+        if isinstance(user, RestError):
+            return user
+        if request.get("roles"):
+            return forbidden("rest_cannot_edit_roles", "Sorry, you are not allowed to edit roles of this user.",
+                             request.user)
+        return forbidden("rest_cannot_edit", "Sorry, you are not allowed to edit this user.", request.user)
 
     def _delete_args(self) -> dict[str, Any]:
         return {
@@ -175,6 +185,8 @@ class UsersController:
         if has_published:
             q.published_in = list(self.env.site.post_types) if has_published is True else list(has_published)
         found, total = user_store.query(self.env.db, q, self.env.cache.remember)
+        if offset < 0:  # WP_User_Query writes LIMIT -1, n: MySQL refuses it, the count stands
+            found = []
         items = [self.prepare(u, request, for_collection=True) for u in found]
         response = Response(items)
         page_shown = math.ceil(offset / per_page + 1)  # as WordPress rounds it: offset=1 is page 2
