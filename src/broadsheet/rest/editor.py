@@ -20,16 +20,18 @@ dispatched as WordPress does it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..render.escape import esc_url
 from ..site import PostType, Taxonomy
 from .access import parse_id, unreachable
 from .errors import RestError, forbidden, no_route
-from .params import CONTEXT_DESCRIPTION, sanitize_key
+from .params import CONTEXT_DESCRIPTION, collection_params, sanitize_key
 from .posts import PostsController
 from .request import Request, parse_php_query
 from .response import Response
@@ -121,6 +123,16 @@ def _error(answer: dict[str, Any], user: Any) -> RestError:
     return RestError(answer["code"], answer["message"], status=answer["status"])
 
 
+_STANDARD = {name: arg for name, arg in collection_params().items() if name != "context"}
+
+
+def _menu_item_url(value: Any, request: Request, name: str) -> RestError | None:
+    """A menu item's URL: empty, or one sanitize_url keeps."""
+    if value == "" or (isinstance(value, str) and esc_url(value, context="db")):
+        return None
+    return RestError("rest_invalid_url", "Invalid URL.")
+
+
 class BlocksController(PostsController):
     """Reusable blocks: the posts controller, but reading one needs the edit_posts capability."""
 
@@ -155,9 +167,12 @@ class EditorRoutes:
     def _register_route(self, entry: dict[str, Any]) -> None:
         root = self.env.site.rest_root
         endpoints = []
+        path_params = set(re.findall(r"\(\?P<(\w+)>", entry["route"]))
         for spec in entry["endpoints"]:
             args = _rooted(spec["args"], root) if isinstance(spec["args"], dict) else {}
-            args = {name: self._hooked(entry["route"], name, arg) for name, arg in args.items()}
+            writes = spec["methods"] != ["GET"]
+            args = {name: self._hooked(entry["route"], name, arg, writes and name not in path_params)
+                    for name, arg in args.items()}
             if spec["answer"] == "batch":
                 callback: Callable[[Request], Any] = self.batch
                 permission: Permission | None = None
@@ -169,17 +184,26 @@ class EditorRoutes:
         described = (lambda: _rooted(schema, root)) if schema is not None else None
         self.server.register(entry["namespace"], entry["route"], endpoints, described)
 
-    def _hooked(self, route: str, name: str, arg: dict[str, Any]) -> dict[str, Any]:
+    def _hooked(self, route: str, name: str, arg: dict[str, Any], from_schema: bool) -> dict[str, Any]:
         """An argument with the validation and sanitisation hooks WordPress registers for it
-        (the recorded descriptions show none)."""
+        (the recorded descriptions show none): the collection's standard arguments and every
+        argument a write endpoint derives from the item schema are validated first, as
+        ``rest_validate_request_arg`` does; a few controllers add their own checks."""
         if name == "context" and arg.get("description") == CONTEXT_DESCRIPTION:
             return {**arg, "sanitize_callback": sanitize_key, "validate_callback": True}
+        standard = _STANDARD.get(name)
+        if standard is not None and arg.get("description") == standard["description"]:
+            return {**arg, "sanitize_callback": standard["sanitize_callback"], "validate_callback": True}
+        if route.startswith("/menu-items") and name == "url":
+            return {**arg, "validate_callback": _menu_item_url}
         if route == "/url-details" and name == "url":
             return {**arg, "validate_callback": self._http_url, "sanitize_callback": False}
         if name == "meta" and arg.get("type") == "object":  # WP_REST_Meta_Fields' check
             return {**arg, "validate_callback": _is_php_array, "sanitize_callback": False}
         if route.startswith("/menus") and name == "locations":
             return {**arg, "validate_callback": self._menu_locations}
+        if from_schema and arg.get("type"):
+            return {**arg, "validate_callback": True}
         return arg
 
     def _menu_locations(self, value: Any, request: Request, name: str) -> RestError | None:
