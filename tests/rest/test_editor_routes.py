@@ -23,6 +23,7 @@ from broadsheet.store import writer
 from broadsheet.store.models import Post, Term
 
 from ..conftest import serve_app
+from .oracle_sites import oracle_site_with
 
 RECORDED = Path(__file__).parent.parent / "fixtures" / "editor-routes"
 with (RECORDED / "options" / "routes.tsv").open(encoding="utf-8") as _tsv:
@@ -174,22 +175,13 @@ def test_a_site_of_a_later_wordpress_lists_the_61_editor_routes(oracle_copy: str
     assert "/wp/v2/font-families" not in routes
 
 
-def test_a_published_navigation_post_reads_as_the_oracle_shows_it(tmp_path: Path, frozen_now: str) -> None:
+def test_a_published_navigation_post_reads_as_the_oracle_shows_it(tmp_path: Path) -> None:
     """Recorded from the oracle: navigation posts are public, linked through the posts'
     permalink structure (built-in types), without ``meta`` (no custom-fields support).
     ``targetHints`` is left out: WordPress 6.7 adds it to every self link, the oracle's
     emulation only to posts, pages and media."""
-    from ..conftest import ORACLE, _drop, _new_url, import_path
-
-    url = _new_url(tmp_path, "nav")
-    import_path(url, ORACLE / "dump", ORACLE / "site.json")
-    import_path(url, RECORDED / "navigation" / "navigation.json")
     recorded = json.loads((RECORDED / "navigation" / "anonymous.json").read_text("utf-8"))
-    app = create_app(url)
-    try:
+    with oracle_site_with(tmp_path, RECORDED / "navigation" / "navigation.json") as app:
         served = serve_app(app, recorded["path"])
-    finally:
-        app.core.close()
-        _drop(url)
     assert served.status == recorded["status"]
     assert _ordered(_without_hints(json.loads(served.body))) == _ordered(recorded["body"])

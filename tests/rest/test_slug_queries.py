@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from broadsheet.app import create_app
 from broadsheet.store.users import nicename_key
 
-from ..conftest import ORACLE, _drop, _new_url, import_path, serve_app
+from .oracle_sites import assert_answers_as_recorded, oracle_site_with
 
 RECORDED = Path(__file__).parent.parent / "fixtures" / "slug-queries"
 QUERIES = json.loads((RECORDED / "queries.json").read_text("utf-8"))
@@ -29,15 +28,8 @@ QUERIES = json.loads((RECORDED / "queries.json").read_text("utf-8"))
 @pytest.fixture(scope="module")
 def slug_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The oracle's site plus the objects with tricky slugs, as the oracle held them."""
-    url = _new_url(tmp_path_factory.mktemp("slugs"), "slugs")
-    import_path(url, ORACLE / "dump", ORACLE / "site.json")
-    import_path(url, RECORDED / "site")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BROADSHEET_NOW", "2026-12-08T00:00:00Z")
-        app = create_app(url)
+    with oracle_site_with(tmp_path_factory.mktemp("slugs"), RECORDED / "site") as app:
         yield app
-        app.core.close()
-    _drop(url)
 
 
 # WordPress's database refuses a query holding invalid UTF-8; wpdb then reports the row count of
@@ -57,11 +49,7 @@ def _params() -> list[Any]:
 
 @pytest.mark.parametrize("recorded", _params())
 def test_slug_query_answers_as_the_oracle(slug_site: Any, recorded: dict[str, Any]) -> None:
-    served = serve_app(slug_site, recorded["route"], recorded["query"])
-    headers = dict(served.headers)
-    assert served.status == recorded["status"]
-    assert (headers.get("X-WP-Total"), headers.get("X-WP-TotalPages")) == (recorded["total"], recorded["pages"])
-    assert json.loads(served.body) == recorded["body"]
+    assert_answers_as_recorded(slug_site, recorded)
 
 
 @pytest.mark.parametrize(("value", "key"), [
