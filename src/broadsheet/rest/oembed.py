@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..render.escape import esc_attr, esc_html, esc_url
+from ..render.images import constrain_dimensions
 from ..render.slugs import sanitize_title
 from .access import unreachable
 from .errors import RestError, forbidden
@@ -236,32 +237,6 @@ def _xml_children(data: dict[str, Any] | list[Any]) -> str:
         escaped = re.sub(r"[^\x00-\x7f]", lambda m: f"&#x{ord(m.group(0)):X};", escaped)
         out.append(f"<{name}>{escaped}</{name}>")
     return "".join(out)
-
-
-def constrain_dimensions(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
-    """wp_constrain_dimensions: scaled to fit the box, a pixel short rounded up."""
-    if not max_width and not max_height:
-        return width, height
-    width_ratio = height_ratio = 1.0
-    did_width = did_height = False
-    if max_width > 0 and width > 0 and width > max_width:
-        width_ratio, did_width = max_width / width, True
-    if max_height > 0 and height > 0 and height > max_height:
-        height_ratio, did_height = max_height / height, True
-    smaller, larger = min(width_ratio, height_ratio), max(width_ratio, height_ratio)
-    too_big = _php_round(width * larger) > max_width or _php_round(height * larger) > max_height
-    ratio = smaller if too_big else larger
-    w, h = max(1, _php_round(width * ratio)), max(1, _php_round(height * ratio))
-    if did_width and w == max_width - 1:
-        w = max_width
-    if did_height and h == max_height - 1:
-        h = max_height
-    return w, h
-
-
-def _php_round(value: float) -> int:
-    """PHP's round(): halves away from zero."""
-    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
 
 
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".gif", ".png", ".webp")
