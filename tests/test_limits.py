@@ -246,3 +246,23 @@ def test_sigterm_stops_a_server_within_the_drain_timeout_whatever_is_in_flight(o
     finally:
         stuck.close()
         stop_server(proc)
+
+
+def test_a_database_connection_lost_mid_request_is_a_503_and_the_next_request_is_served(
+        make_core: Any, oracle_url: str) -> None:
+    if not oracle_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no server connection to lose")
+    core = make_core(threads=1)
+    mount = core.service.mounts[0]
+    answer = mount.handle
+
+    def handle(request: HttpRequest, *args: Any) -> Served:
+        if "lose" in request.query_string:  # what a PostgreSQL restart does to a session
+            core.db.scalar("SELECT pg_terminate_backend(pg_backend_pid())")
+        return answer(request, *args)
+
+    mount.handle = handle
+    served = asyncio.run(core.serve(HttpRequest("GET", LIST, "lose=1")))
+    assert served.status == 503 and _error(served) == "rest_database_unavailable"
+    assert ("Retry-After", "5") in served.headers
+    assert asyncio.run(core.serve(HttpRequest("GET", LIST, "per_page=2"))).status == 200

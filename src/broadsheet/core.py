@@ -13,7 +13,8 @@ thread with its own database connection (``db.reading()``, see ``db/``). Request
 expensive (``_embed``, ``search``, long pages) have a lane of their own (half the threads), so
 they never hold up cheap ones. Limits (``limits.py``): an over-long URL gets 414, an oversized
 body 413, and a request that runs past its time budget a 503 (its
-thread is stopped at its next database statement, see ``budget.py``). Memory: everything the
+thread is stopped at its next database statement, see ``budget.py``); so does a request that
+finds the database unavailable (a PostgreSQL server restarting). Memory: everything the
 process keeps — rows, built objects, route matches, answers — lives in one
 :class:`~broadsheet.lru.BoundedCache` with one byte budget (``--cache-mb``). Invalidation: a
 watcher thread learns of new content versions (PostgreSQL ``LISTEN``, and a poll of the version
@@ -36,7 +37,7 @@ from time import monotonic
 from typing import Any, Protocol
 
 from . import budget, clock
-from .db import Database
+from .db import Database, DatabaseUnavailable
 from .env import Env
 from .limits import Limits
 from .lru import ANY, BoundedCache, Dependencies
@@ -247,6 +248,9 @@ class Core:
                     served = mount.handle(request, query, route, user)
         except budget.Overtime:
             return overtime()
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable: %s", exc)
+            return unavailable()
         if key is not None and served.status < 500:
             self.store.put(key, served, tags=read, size=_served_size(served, key), generation=version)
         return served
@@ -343,6 +347,14 @@ def not_found() -> Served:
 def too_large() -> Served:
     """413 for a request body over the limit."""
     return error_answer(413, "rest_request_too_large", "The request body is larger than this server accepts.")
+
+
+def unavailable() -> Served:
+    """503 while the database cannot be reached (restarting, shutting down, out of connections)."""
+    served = error_answer(503, "rest_database_unavailable",
+                          "The database is unavailable at the moment. Try again shortly.")
+    served.headers.append(("Retry-After", RETRY_AFTER))
+    return served
 
 
 def overtime() -> Served:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .core import DIALECTS, DatabaseBusy, DatabaseError, Dialect, chunks
+from .core import DIALECTS, DatabaseBusy, DatabaseError, DatabaseUnavailable, Dialect, chunks
 from .database import Database
 from .migrate import migrations
 from .urls import (
@@ -41,7 +41,7 @@ from .urls import (
 )
 
 __all__ = [
-    "DEFAULT_URL", "DIALECTS", "POOL_ENV", "REPLICAS_ENV", "Database", "DatabaseBusy", "DatabaseError",
+    "DEFAULT_URL", "DIALECTS", "POOL_ENV", "REPLICAS_ENV", "Database", "DatabaseBusy", "DatabaseError", "DatabaseUnavailable",
     "Dialect", "chunks", "connect", "exclusive", "migrations", "redact", "replica_urls",
 ]
 

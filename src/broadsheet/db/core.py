@@ -15,6 +15,11 @@ class DatabaseError(Exception):
     """A database could not be opened or a statement failed."""
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database server could not be reached, or went away during a statement (restarting,
+    shutting down, out of connections): the same request may work again shortly."""
+
+
 class DatabaseBusy(DatabaseError):
     """Another command that writes in bulk held the database for longer than this one would
     wait (see :func:`~broadsheet.db.exclusive`)."""

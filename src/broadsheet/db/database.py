@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import budget
-from .core import DatabaseError, Lease
+from .core import DatabaseError, DatabaseUnavailable, Lease
 from .migrate import migrate, schema_version
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class Database:
         # A number too large for a column: sqlite3 raises OverflowError itself; PostgreSQL's
         # error is turned into one, so callers see the same thing on both.
         self._out_of_range = source.out_of_range
+        self._unavailable = source.unavailable
         self._postgres = self.dialect.name == "postgresql"
         # Close every connection when this object goes away, even inside a reference cycle.
         self._finalizer = weakref.finalize(self, source.close)
@@ -97,8 +98,8 @@ class Database:
         """Run one statement and return its cursor (or, on PostgreSQL outside a block, its rows
         read ahead, with the same ``fetchone``/``fetchall``/``rowcount``)."""
         budget.check()
-        t = self._held()
         try:
+            t = self._held()  # a read block's put-off BEGIN is sent here
             if t.lease is None:
                 return self.source.run(self._sql(sql), self._params(params))
             cur = t.lease.conn.cursor()
@@ -107,9 +108,16 @@ class Database:
         except self._out_of_range as exc:
             raise OverflowError(str(exc).splitlines()[0]) from exc
         except Exception as exc:
-            if budget.expired():  # interrupted for the request's time budget (budget.py)
-                raise budget.Overtime from exc
+            self._explain(exc)
             raise
+
+    def _explain(self, exc: Exception) -> None:
+        """Raise what a failed statement means when it is not the statement's fault: the
+        request's time budget ran out (budget.py), or the server went away."""
+        if budget.expired():
+            raise budget.Overtime from exc
+        if isinstance(exc, self._unavailable):
+            raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many parameter rows."""

@@ -20,9 +20,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.errors import DuplicateSchema, NumericValueOutOfRange, UniqueViolation
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .core import DIALECTS, DatabaseError, Lease, Rows
+from .core import DIALECTS, DatabaseError, DatabaseUnavailable, Lease, Rows
 from .listener import Listener
 from .replicas import Replica, begin_read, parse_lsn, replica_order, write_mark
 from .urls import PgTarget, pg_target, redact
@@ -65,6 +65,8 @@ class PostgresSource:
 
     dialect = DIALECTS["postgresql"]
     out_of_range: tuple[type[Exception], ...] = (NumericValueOutOfRange,)
+    # The server is down, restarting or out of connections (a lost connection is one of these).
+    unavailable: tuple[type[Exception], ...] = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, url: str, replicas: list[str], size: int) -> None:
         self.target = pg_target(url)
@@ -133,7 +135,7 @@ class PostgresSource:
                     raise
                 continue
             return lease
-        raise DatabaseError("no working connection to the primary")
+        raise DatabaseUnavailable("no working connection to the primary")
 
     @staticmethod
     def still_in_transaction(lease: Lease) -> bool:

@@ -90,6 +90,7 @@ class SQLiteSource:
 
     dialect = DIALECTS["sqlite"]
     out_of_range: tuple[type[Exception], ...] = ()
+    unavailable: tuple[type[Exception], ...] = ()  # a file has no server to lose
     replicas: tuple[str, ...] = ()
 
     def __init__(self, path: str) -> None:

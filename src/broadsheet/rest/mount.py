@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import phpjson
+from ..db import DatabaseUnavailable
 from .api import build_server
 from .request import Request, parse_body
 from .server import RequestState, RestServer, Served
@@ -100,6 +101,8 @@ class RestMount:
             return self.server.serve(rest_request, state=RequestState(), origin=headers.get("origin"),
                                      method_override=header_override,
                                      http_method=method)
+        except DatabaseUnavailable:
+            raise  # not a bug: the request core answers 503
         except Exception:  # a bug must not become a broken connection; report like WordPress
             logging.getLogger("broadsheet").exception("error serving %s %s", method, route)
             return error_answer(500, "rest_internal_error", "The server could not complete the request.")
