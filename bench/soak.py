@@ -39,7 +39,8 @@ class, and its errors: anything but 2xx/3xx and the documented 503 (time budget)
 connection refused or closed while the server is down for a restart is counted in its own
 class ("while restarting"), not as an error. For each fault: p99 (and p50, answers) of the
 steady load in the window before, during and after it, its errors, and what the fault itself
-saw (the probes' statuses; sockets the server closed). Worker memory (RSS of the serve
+saw (the probes' statuses; sockets the server closed); a request belongs to the window in which
+it ended. Worker memory (RSS of the serve
 process's descendants) every ``--rss-every`` seconds (a minute by default). The exit status is 1
 when the steady load had errors, a fault's command failed, or the server did not come back.
 
@@ -137,11 +138,12 @@ class Load:
         self.records.append((at, latency, kind))
 
     def window(self, start: float, end: float) -> tuple[list[float], Counter[str]]:
-        """Latencies (ms) of the answers scheduled in [start, end), and every outcome's count."""
+        """Latencies (ms) of the requests that ended in [start, end) (an answer, or a failure:
+        a request cut by a fault counts where it was cut), and every outcome's count."""
         latencies: list[float] = []
         kinds: Counter[str] = Counter()
         for at, latency, kind in self.records:
-            if start <= at < end:
+            if start <= at + latency < end:
                 kinds[kind] += 1
                 if kind in OK_CLASSES or kind.isdigit():
                     latencies.append(latency * 1000)
