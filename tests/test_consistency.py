@@ -313,12 +313,10 @@ def test_a_snapshot_whose_connection_dies_after_its_reads_keeps_them(database_ur
         db.close()
 
 
-@pytest.mark.xfail(strict=True, reason="known: a statement cut by PostgreSQL restarting is a 500; the core "
-                                       "could read the request again on a new connection, or answer 503")
 def test_a_request_whose_connection_dies_mid_snapshot_is_not_a_500(oracle_copy: str, frozen_now: str) -> None:
-    """What the soak's PostgreSQL restart found: a request whose statement is running when
-    PostgreSQL shuts down (``AdminShutdown``) answers 500. Here one statement kills its own
-    connection, as a restart does."""
+    """What the soak's PostgreSQL restart found: a request whose statement was running when
+    PostgreSQL shut down (``AdminShutdown``) answered 500; now the documented 503. Here one
+    statement kills its own connection, as a restart does."""
     if not oracle_copy.startswith("postgresql"):
         pytest.skip("PostgreSQL: a database server that closes connections")
     from broadsheet.app import create_app
@@ -342,4 +340,5 @@ def test_a_request_whose_connection_dies_mid_snapshot_is_not_a_500(oracle_copy: 
     finally:
         app.core.close()
     assert fired
-    assert served.status != 500, served.body[:200]
+    assert served.status == 503, served.body[:200]
+    assert json.loads(served.body)["code"] == "rest_database_unavailable"
