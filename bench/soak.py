@@ -361,6 +361,7 @@ class Soak:
         self.pg_interrupted: list[str] | None = None  # a PostgreSQL start command owed after a cut-short restart
         self.import_round = 0
         self.posts = 0
+        self.first_free_id = 0
         self.sockets: set[asyncio.StreamWriter] = set()
         self.t0 = time.monotonic()
         self.fatal = ""
@@ -374,6 +375,7 @@ class Soak:
         self.posts = len(corpus.posts)
         self.prefix = corpus.prefix
         self.probe = corpus.prefix + "/types/post"
+        self.first_free_id = first_free_id(self.database)
         count = self.args.urls or int(min(200_000, max(2_000, 60 * self.args.minutes * 60)))
         while True:  # a small corpus cannot give every kind many distinct URLs: ask for fewer
             try:
@@ -451,7 +453,7 @@ class Soak:
     async def fault_import(self) -> tuple[str, str]:
         self.import_round += 1
         path = self.workdir / f"import-{self.import_round}.wxr"
-        delta_export(path, self.args.import_posts, self.import_round)
+        delta_export(path, self.args.import_posts, self.import_round, self.first_free_id)
         code, out = await self.commands.run(sys.executable, "-m", "broadsheet", "import", str(path),
                                             "--database", self.database)
         path.unlink(missing_ok=True)
@@ -820,16 +822,30 @@ def redact(url: str) -> str:
     return re.sub(r"//([^/@:]+):[^/@]+@", r"//\1:***@", url)
 
 
-def delta_export(path: Path, posts: int, round_no: int) -> None:
+def first_free_id(database: str) -> int:
+    """A multiple of ten million above every post and comment id of the archive (earlier
+    runs' imports included), where this run's import faults put theirs."""
+    from broadsheet.db import connect
+
+    db = connect(database, migrate=False)
+    try:
+        top = max(int(db.scalar("SELECT MAX(id) FROM posts") or 0), int(db.scalar("SELECT MAX(id) FROM comments") or 0))
+    finally:
+        db.close()
+    return (top // 10_000_000 + 1) * 10_000_000
+
+
+def delta_export(path: Path, posts: int, round_no: int, base: int) -> None:
     """A generated export of ``posts`` articles (bench/wxr_generate.py) moved to ids, comment
-    ids and slugs of their own for this round: importing it adds posts to the archive."""
+    ids and slugs of their own for this round (above ``base``, which no id of the archive
+    reaches): importing it adds posts to the archive."""
     from wxr_generate import generate
 
     raw = path.with_suffix(".raw")
     generate(raw, posts, 1000 + round_no)
     text = raw.read_text(encoding="utf-8")
     raw.unlink()
-    offset = 10_000_000 * round_no
+    offset = base + 10_000_000 * round_no
 
     def shift(match: re.Match[str]) -> str:
         number = int(match.group(2))
@@ -839,7 +855,7 @@ def delta_export(path: Path, posts: int, round_no: int) -> None:
                     r"(<wp:comment_parent>)(\d+)", r"(attachment_id=)(\d+)", r"(\?p=)(\d+)", r"(photo-)(\d+)",
                     r"(_thumbnail_id\]\]></wp:meta_key>\s*<wp:meta_value><!\[CDATA\[)(\d+)"):
         text = re.sub(pattern, shift, text)
-    text = re.sub(r"\bstory-(\d+)", rf"soak{round_no}-story-\1", text)
+    text = re.sub(r"\bstory-(\d+)", rf"soak{offset}-story-\1", text)
     path.write_text(text, encoding="utf-8")
 
 
