@@ -186,28 +186,28 @@ class Core:
             return too_large()
         return None
 
-    def handle(self, request: HttpRequest) -> Served:
-        """Answer one request (blocking: database work happens here)."""
+    def _begin(self, request: HttpRequest) -> tuple[Served | None, float | None, Any, tuple[Any, ...] | None]:
+        """What every request starts with, on the event loop: its deadline, a refusal (limits)
+        or a cached answer, its user and its cache key."""
         deadline = self._deadline()
         refused = self.refuse(request)
         if refused is not None:
-            return refused
+            return refused, deadline, None, None
         user = self.authenticate(request)
         key = self.cache_key(request, user)
-        return self.cached(key) or self._answer(request, user, key, deadline)
+        return self.cached(key), deadline, user, key
+
+    def handle(self, request: HttpRequest) -> Served:
+        """Answer one request (blocking: database work happens here)."""
+        ready, deadline, user, key = self._begin(request)
+        return ready or self._answer(request, user, key, deadline)
 
     async def serve(self, request: HttpRequest) -> Served:
         """Answer one request from the event loop (the adapters have refused an oversized
         body): hits at once, the rest in a thread pool, a 503 once past the time budget."""
-        deadline = self._deadline()
-        refused = self.refuse(request)
-        if refused is not None:
-            return refused
-        user = self.authenticate(request)
-        key = self.cache_key(request, user)
-        hit = self.cached(key)
-        if hit is not None:
-            return hit
+        ready, deadline, user, key = self._begin(request)
+        if ready is not None:
+            return ready
         pool = self._pool(bool(_HEAVY.search(request.query_string)))
         work = asyncio.get_running_loop().run_in_executor(pool, self._answer, request, user, key, deadline)
         if deadline is None:
@@ -349,17 +349,19 @@ def too_large() -> Served:
     return error_answer(413, "rest_request_too_large", "The request body is larger than this server accepts.")
 
 
-def unavailable() -> Served:
-    """503 while the database cannot be reached (restarting, shutting down, out of connections)."""
-    served = error_answer(503, "rest_database_unavailable",
-                          "The database is unavailable at the moment. Try again shortly.")
+def _try_later(code: str, message: str) -> Served:
+    """A 503 the client may retry, after :data:`RETRY_AFTER` seconds."""
+    served = error_answer(503, code, message)
     served.headers.append(("Retry-After", RETRY_AFTER))
     return served
+
+
+def unavailable() -> Served:
+    """503 while the database cannot be reached (restarting, shutting down, out of connections)."""
+    return _try_later("rest_database_unavailable", "The database is unavailable at the moment. Try again shortly.")
 
 
 def overtime() -> Served:
-    """503 for a request that ran past its time budget: the client may try again."""
-    served = error_answer(503, "rest_request_timeout",
-                          "The request took longer than this server allows. Try again, or ask for less.")
-    served.headers.append(("Retry-After", RETRY_AFTER))
-    return served
+    """503 for a request that ran past its time budget."""
+    return _try_later("rest_request_timeout",
+                      "The request took longer than this server allows. Try again, or ask for less.")
